@@ -1,0 +1,211 @@
+package clv
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// CSVOptions maps the columns of a transaction log to Transaction fields.
+type CSVOptions struct {
+	// Customer and Time name the header columns holding the customer ID and
+	// the purchase time (both required).
+	Customer, Time string
+	// Amount names the column holding the amount; empty means the log has
+	// no amounts and every transaction's amount is zero.
+	Amount string
+	// TimeLayout is the layout of the time column in time.Parse form; empty
+	// means "2006-01-02". Whatever the layout, RFC 3339 timestamps are also
+	// accepted.
+	TimeLayout string
+	// Location is the zone of times whose layout carries none; nil means UTC.
+	Location *time.Location
+	// Comma is the field delimiter; zero means ','.
+	Comma rune
+	// SkipNegative drops rows with a negative amount (refunds) instead of
+	// failing on them; Skipped counts them. See Transaction for why refunds
+	// are not purchases.
+	SkipNegative bool
+}
+
+// CSVReader reads transactions from a CSV log with a header row.
+//
+// Conventions: IDs are kept verbatim (leading zeros matter, surrounding
+// spaces are trimmed); an empty ID, time or amount is an error naming the
+// row; amounts are decimal numbers ("12.50", "-3", "1e2"); rows with a
+// negative amount are an error unless SkipNegative is set; duplicate rows are
+// not detected: two identical purchases on one day fall in one period, so
+// they change the period's spend but not frequency, recency or T.
+type CSVReader struct {
+	r                     *csv.Reader
+	opts                  CSVOptions
+	iCust, iTime, iAmount int
+	layout                string
+	row                   int
+	skipped               int
+	err                   error
+}
+
+// NewCSVReader reads the header from r and checks that the named columns are
+// present.
+func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
+	if opts.Customer == "" || opts.Time == "" {
+		return nil, fmt.Errorf("%w: the customer and time columns are required", ErrInvalidOptions)
+	}
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	if opts.Comma != 0 {
+		cr.Comma = opts.Comma
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ParseError{Row: 1, Err: errors.New("empty input: no header row")}
+		}
+		return nil, &ParseError{Row: 1, Err: err}
+	}
+	tr := &CSVReader{r: cr, opts: opts, iAmount: -1, row: 1, layout: opts.TimeLayout}
+	if tr.layout == "" {
+		tr.layout = time.DateOnly
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, dup := cols[h]; !dup {
+			cols[h] = i
+		}
+	}
+	find := func(name string) (int, error) {
+		i, ok := cols[name]
+		if !ok {
+			return 0, &ParseError{Row: 1, Err: fmt.Errorf("missing column %q (header has %s)", name, strings.Join(header, ","))}
+		}
+		return i, nil
+	}
+	if tr.iCust, err = find(opts.Customer); err != nil {
+		return nil, err
+	}
+	if tr.iTime, err = find(opts.Time); err != nil {
+		return nil, err
+	}
+	if opts.Amount != "" {
+		if tr.iAmount, err = find(opts.Amount); err != nil {
+			return nil, err
+		}
+	}
+	return tr, nil
+}
+
+// Read returns the next transaction, or io.EOF after the last one. Any other
+// error is a *ParseError naming the row and column; reading can continue
+// after a *ParseError about a value, not after a malformed record.
+func (tr *CSVReader) Read() (Transaction, error) {
+	for {
+		rec, err := tr.r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return Transaction{}, io.EOF
+			}
+			row := tr.row + 1
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				row = pe.Line
+			}
+			return Transaction{}, &ParseError{Row: row, Err: err}
+		}
+		tr.row, _ = tr.r.FieldPos(0)
+		t, skip, err := tr.parse(rec)
+		if err != nil {
+			return Transaction{}, err
+		}
+		if skip {
+			tr.skipped++
+			continue
+		}
+		return t, nil
+	}
+}
+
+func (tr *CSVReader) field(rec []string, i int, name string) (string, error) {
+	if i >= len(rec) {
+		return "", &ParseError{Row: tr.row, Column: name, Err: fmt.Errorf("row has %d fields, column is number %d", len(rec), i+1)}
+	}
+	v := strings.TrimSpace(rec[i])
+	if v == "" {
+		return "", &ParseError{Row: tr.row, Column: name, Err: errors.New("empty value")}
+	}
+	return v, nil
+}
+
+func (tr *CSVReader) parse(rec []string) (t Transaction, skip bool, err error) {
+	id, err := tr.field(rec, tr.iCust, tr.opts.Customer)
+	if err != nil {
+		return t, false, err
+	}
+	ts, err := tr.field(rec, tr.iTime, tr.opts.Time)
+	if err != nil {
+		return t, false, err
+	}
+	when, err := time.ParseInLocation(tr.layout, ts, tr.opts.Location)
+	if err != nil {
+		var err2 error
+		if when, err2 = time.Parse(time.RFC3339Nano, ts); err2 != nil {
+			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
+				Err: fmt.Errorf("not a time in layout %q or RFC 3339", tr.layout)}
+		}
+	}
+	var amount decimal.Decimal
+	if tr.iAmount >= 0 {
+		as, err := tr.field(rec, tr.iAmount, tr.opts.Amount)
+		if err != nil {
+			return t, false, err
+		}
+		if amount, err = decimal.NewFromString(as); err != nil {
+			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as, Err: errors.New("not a decimal number")}
+		}
+		if amount.Sign() < 0 {
+			if tr.opts.SkipNegative {
+				return t, true, nil
+			}
+			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as,
+				Err: errors.New("negative amount (a refund; set SkipNegative to drop refunds)")}
+		}
+	}
+	return Transaction{Customer: id, Time: when, Amount: amount}, false, nil
+}
+
+// Skipped returns the number of rows dropped by SkipNegative so far.
+func (tr *CSVReader) Skipped() int { return tr.skipped }
+
+// Transactions returns an iterator over the remaining transactions. It stops
+// at the end of the input or at the first error, which Err then returns, in
+// the manner of bufio.Scanner.
+func (tr *CSVReader) Transactions() iter.Seq[Transaction] {
+	return func(yield func(Transaction) bool) {
+		for {
+			t, err := tr.Read()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					tr.err = err
+				}
+				return
+			}
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the first error met by Transactions, or nil.
+func (tr *CSVReader) Err() error { return tr.err }

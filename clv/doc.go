@@ -1,0 +1,47 @@
+// Package clv is the statistical core of clvkit: transaction logs, the
+// per-customer summaries that buy-till-you-die models use, and (as they land)
+// the models themselves and customer lifetime value in money.
+//
+// # Summaries
+//
+// A Transaction is one purchase (customer, time, amount). A Summarizer turns
+// transactions, in any order, into one Summary per customer in the
+// conventions of Python lifetimes (Fader, Hardie & Lee 2005):
+//
+//   - purchases are grouped per calendar period (a day by default) in a
+//     given time zone; all purchases in one period count once and their
+//     amounts add up;
+//   - Frequency is the number of repeat purchase periods, Recency the time
+//     from the first to the last purchase period, T the time from the first
+//     purchase period to the observation end, all in a Unit (day, week of 7
+//     days, or month of 30.4375 days);
+//   - MonetaryValue is the mean spend per repeat period, the first period
+//     excluded, zero without repeats.
+//
+// The observation end is inclusive; later transactions are ignored and
+// counted. With a calibration end, Split returns calibration summaries and
+// the holdout outcomes that follow, for customers who had bought by the
+// calibration end.
+//
+// A Summarizer keeps one small record per customer: its distinct purchase
+// periods and exact spend totals, never the transactions. Two summarizers
+// with equal options Merge exactly, so shards of a log can be summarised in
+// separate goroutines or processes and combined. Output is sorted by ID.
+//
+// Compress folds summaries into weighted Patterns (identical frequency,
+// recency and age), on which model fitting runs; their number grows far more
+// slowly than the number of customers.
+//
+// # Money
+//
+// Amounts are decimal.Decimal and are summed exactly. A mean spend is the
+// one division, rounded half away from zero to MonetaryScale (12) decimal
+// places.
+//
+// # Errors
+//
+// Bad input returns an error wrapping one of the Err sentinels
+// (ErrInvalidTransaction, ErrInvalidSummary, ErrInvalidCSV, ...); CSV
+// problems are a *ParseError naming the row, column and value. Nothing in
+// the package panics on data, logs or prints.
+package clv

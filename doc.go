@@ -1,0 +1,40 @@
+// Package clvkit is a Go SDK for customer lifetime value (CLV) and
+// customer-lifecycle decisions: for every customer, what are they worth, are
+// they still alive, where are they in their life with us, and what should we
+// offer them next.
+//
+// The SDK is a set of focused packages; this root package holds only this
+// overview.
+//
+//   - clv is the statistical core: transactions, per-customer summaries
+//     (frequency, recency, age, spend) in the conventions of Python
+//     lifetimes, the buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD,
+//     BG/BB, shifted-beta-geometric), Gamma-Gamma spend, discounted lifetime
+//     value in money and holdout evaluation. It imports none of its
+//     siblings.
+//   - lifecycle places customers in lifecycle phases and RFM segments,
+//     assigns churn risk and value, and decides cross-sell, upgrade,
+//     downgrade, retention and win-back offers with their reasons.
+//   - ladder models value tiers and the migration between them
+//     (Pfeifer & Carraway's Markov chain), goals, triggers and rewards.
+//   - rundle prices bundles against separate sales and values recurring
+//     subscription bundles.
+//   - pesca plans sequential offers across the five P.E.S.C.A. perspectives
+//     (Product, Experiences, Service, Content, Allies).
+//   - examples holds runnable programs, among them clvtool, a command-line
+//     tool over the library.
+//
+// Data flows one way: transactions → summaries → fitted models →
+// per-customer predictions and value → phases, segments, rungs → decisions
+// and plans. Money crosses every public boundary as decimal.Decimal from
+// github.com/shopspring/decimal; probabilities and rates are float64.
+//
+// A short example, summarising a log as Python lifetimes would:
+//
+//	s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: clv.UnitWeek})
+//	if err != nil { ... }
+//	if err := s.AddAll(transactions); err != nil { ... }
+//	for _, c := range s.Summaries() {
+//		fmt.Println(c.ID, c.Frequency, c.Recency, c.T, c.MonetaryValue)
+//	}
+package clvkit

@@ -1,0 +1,74 @@
+// Command clvtool runs the clvkit models from the command line, for analysts
+// and for checking the SDK against other tools.
+//
+// Usage:
+//
+//	clvtool summarize -in FILE -customer COL -time COL [-amount COL] [-time-layout LAYOUT]
+//	                  [-unit day|week|month] [-period day|week|month] [-tz ZONE]
+//	                  -end YYYY-MM-DD [-calibration-end YYYY-MM-DD]
+//
+// summarize writes per-customer summaries as CSV to standard output:
+// id,frequency,recency,T[,monetary_value], or with -calibration-end
+// id,frequency_cal,recency_cal,T_cal,[monetary_value_cal,]frequency_holdout,
+// [monetary_value_holdout,]duration_holdout. Numbers are printed with as
+// many digits as it takes to read them back exactly. Errors go to standard
+// error and the exit status is non-zero.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: clvtool COMMAND [flags]
+
+commands:
+  summarize   transaction log -> per-customer summaries (CSV)
+
+run 'clvtool COMMAND -h' for the flags of a command`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "clvtool:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run executes one command, writing its result to stdout.
+func run(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	w := bufio.NewWriterSize(stdout, 1<<16)
+	var err error
+	switch args[0] {
+	case "summarize":
+		err = summarize(args[1:], w)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(os.Stderr, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	}
+	if err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// openInput opens the -in file, or standard input for "-".
+func openInput(path string) (io.ReadCloser, error) {
+	if path == "" {
+		return nil, errors.New("-in FILE is required")
+	}
+	if path == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(path)
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+func summarize(args []string, out *bufio.Writer) error {
+	fs := flag.NewFlagSet("summarize", flag.ContinueOnError)
+	in := fs.String("in", "", "transaction log CSV with a header row (- for standard input)")
+	cust := fs.String("customer", "", "column holding the customer ID")
+	tcol := fs.String("time", "", "column holding the purchase time")
+	amount := fs.String("amount", "", "column holding the amount (optional)")
+	layout := fs.String("time-layout", time.DateOnly, "Go time layout of the time column (RFC 3339 is always accepted)")
+	unit := fs.String("unit", "day", "unit of recency and T: day, week (7 days) or month (30.4375 days)")
+	period := fs.String("period", "day", "aggregation period: day, week (Monday-based) or month")
+	tz := fs.String("tz", "UTC", "IANA time zone in which calendar days are read")
+	end := fs.String("end", "", "observation end, YYYY-MM-DD, inclusive (required)")
+	calEnd := fs.String("calibration-end", "", "calibration end, YYYY-MM-DD, inclusive (optional)")
+	skipNeg := fs.Bool("skip-negative", false, "drop rows with a negative amount (refunds) instead of failing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("summarize: unexpected argument %q", fs.Arg(0))
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return fmt.Errorf("summarize: -tz: %w", err)
+	}
+	opts := clv.SummaryOptions{Location: loc}
+	if opts.Unit, err = clv.ParseUnit(*unit); err != nil {
+		return fmt.Errorf("summarize: -unit: %w", err)
+	}
+	if opts.Period, err = clv.ParsePeriod(*period); err != nil {
+		return fmt.Errorf("summarize: -period: %w", err)
+	}
+	if *end == "" {
+		return fmt.Errorf("summarize: -end YYYY-MM-DD is required")
+	}
+	if opts.End, err = time.ParseInLocation(time.DateOnly, *end, loc); err != nil {
+		return fmt.Errorf("summarize: -end: %w", err)
+	}
+	if *calEnd != "" {
+		if opts.CalibrationEnd, err = time.ParseInLocation(time.DateOnly, *calEnd, loc); err != nil {
+			return fmt.Errorf("summarize: -calibration-end: %w", err)
+		}
+	}
+	s, err := clv.NewSummarizer(opts)
+	if err != nil {
+		return fmt.Errorf("summarize: %w", err)
+	}
+	f, err := openInput(*in)
+	if err != nil {
+		return fmt.Errorf("summarize: %w", err)
+	}
+	defer f.Close()
+	r, err := clv.NewCSVReader(bufio.NewReaderSize(f, 1<<20), clv.CSVOptions{
+		Customer: *cust, Time: *tcol, Amount: *amount, TimeLayout: *layout, Location: loc, SkipNegative: *skipNeg,
+	})
+	if err != nil {
+		return fmt.Errorf("summarize: %s: %w", *in, err)
+	}
+	for {
+		t, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("summarize: %s: %w", *in, err)
+		}
+		if err := s.Add(t); err != nil {
+			return fmt.Errorf("summarize: %s: %w", *in, err)
+		}
+	}
+	w := csv.NewWriter(out)
+	money := *amount != ""
+	if *calEnd == "" {
+		header := []string{"id", "frequency", "recency", "T"}
+		if money {
+			header = append(header, "monetary_value")
+		}
+		_ = w.Write(header)
+		for _, c := range s.Summaries() {
+			row := []string{c.ID, strconv.Itoa(c.Frequency), ftoa(c.Recency), ftoa(c.T)}
+			if money {
+				row = append(row, c.MonetaryValue.String())
+			}
+			_ = w.Write(row)
+		}
+	} else {
+		header := []string{"id", "frequency_cal", "recency_cal", "T_cal"}
+		if money {
+			header = append(header, "monetary_value_cal")
+		}
+		header = append(header, "frequency_holdout")
+		if money {
+			header = append(header, "monetary_value_holdout")
+		}
+		header = append(header, "duration_holdout")
+		_ = w.Write(header)
+		split, err := s.Split()
+		if err != nil {
+			return fmt.Errorf("summarize: %w", err)
+		}
+		for _, c := range split {
+			row := []string{c.Calibration.ID, strconv.Itoa(c.Calibration.Frequency), ftoa(c.Calibration.Recency), ftoa(c.Calibration.T)}
+			if money {
+				row = append(row, c.Calibration.MonetaryValue.String())
+			}
+			row = append(row, strconv.Itoa(c.FrequencyHoldout))
+			if money {
+				row = append(row, c.MonetaryValueHoldout.String())
+			}
+			row = append(row, ftoa(c.DurationHoldout))
+			_ = w.Write(row)
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// ftoa formats v with the fewest digits that read back as exactly v.
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
