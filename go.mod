@@ -7,3 +7,8 @@ require (
 	github.com/shopspring/decimal v1.6.0
 	pgregory.net/rapid v1.3.0
 )
+
+require (
+	golang.org/x/tools v0.30.0 // indirect
+	gonum.org/v1/gonum v0.17.0
+)

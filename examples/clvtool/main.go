@@ -7,12 +7,27 @@
 //	                  [-unit day|week|month] [-period day|week|month] [-tz ZONE]
 //	                  -end YYYY-MM-DD [-calibration-end YYYY-MM-DD]
 //
+//	clvtool fit -model bgnbd|mbgnbd|pnbd -in FILE [-penalty X]
+//	clvtool predict [-model M] -params FIT.json -in FILE -horizon t
+//
 // summarize writes per-customer summaries as CSV to standard output:
 // id,frequency,recency,T[,monetary_value], or with -calibration-end
 // id,frequency_cal,recency_cal,T_cal,[monetary_value_cal,]frequency_holdout,
-// [monetary_value_holdout,]duration_holdout. Numbers are printed with as
-// many digits as it takes to read them back exactly. Errors go to standard
-// error and the exit status is non-zero.
+// [monetary_value_holdout,]duration_holdout.
+//
+// fit reads summaries (id,frequency,recency,T with an optional weight
+// column) and prints one JSON object: the model, its parameters and the fit
+// report (log_likelihood, n, converged, iterations, std_errors, aic, bic).
+// A fit that does not converge prints its best point with converged false
+// and exits non-zero.
+//
+// predict reads such a JSON object (only "model" and "params" are needed)
+// and summaries, and prints id,p_alive,expected_purchases: P(alive) at T and
+// the expected purchases in (T, T+t], one row per input row in input order.
+//
+// Numbers are printed with as many digits as it takes to read them back
+// exactly. Errors name the row and go to standard error; the exit status is
+// then non-zero.
 package main
 
 import (
@@ -28,6 +43,8 @@ const usage = `usage: clvtool COMMAND [flags]
 
 commands:
   summarize   transaction log -> per-customer summaries (CSV)
+  fit         summaries -> model parameters and fit report (JSON)
+  predict     model + summaries -> P(alive) and expected purchases (CSV)
 
 run 'clvtool COMMAND -h' for the flags of a command`
 
@@ -50,6 +67,10 @@ func run(args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "summarize":
 		err = summarize(args[1:], w)
+	case "fit":
+		err = fitCmd(args[1:], w)
+	case "predict":
+		err = predictCmd(args[1:], w)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(os.Stderr, usage)
 		return nil
@@ -57,6 +78,7 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
 	if err != nil {
+		w.Flush()
 		return err
 	}
 	return w.Flush()

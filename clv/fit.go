@@ -1,0 +1,383 @@
+package clv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// ErrNotConverged reports a fit that did not reach a maximum of the
+// likelihood. The error is a *ConvergenceError carrying the best point found.
+var ErrNotConverged = errors.New("clv: fit did not converge")
+
+// FitOptions configures maximum-likelihood fitting. The zero value means the
+// documented defaults.
+type FitOptions struct {
+	// Penalty is an L2 penalty on the parameters, as Python lifetimes'
+	// penalizer_coef: the fit minimises −LL/N + Penalty·Σ θ², where θ are the
+	// model's parameters and N the number of customers. Zero (the default)
+	// is plain maximum likelihood.
+	Penalty float64
+	// MaxIterations bounds the optimiser's major iterations per attempt;
+	// zero means 1000.
+	MaxIterations int
+	// Start is the starting point in the model's parameter order; nil means
+	// the model's default.
+	Start []float64
+	// Progress, when non-nil, is called after each major iteration.
+	Progress func(FitProgress)
+	// Workers is the number of goroutines evaluating the likelihood; zero
+	// means runtime.GOMAXPROCS(0). Results do not depend on it: partial sums
+	// are combined in a fixed order.
+	Workers int
+}
+
+// FitProgress is what FitOptions.Progress receives.
+type FitProgress struct {
+	Iteration     int
+	LogLikelihood float64
+	Params        []float64
+}
+
+// FitReport describes a fit.
+type FitReport struct {
+	// Model is the model's name ("bgnbd", "mbgnbd", "pnbd", ...).
+	Model string `json:"model"`
+	// LogLikelihood is the full log-likelihood (all constants) at the
+	// estimate, without the penalty.
+	LogLikelihood float64 `json:"log_likelihood"`
+	// N is the number of customers (the total weight of the patterns).
+	N float64 `json:"n"`
+	// Patterns is the number of distinct patterns the fit ran on.
+	Patterns int `json:"patterns"`
+	// Iterations and Evaluations count the optimiser's major iterations and
+	// likelihood evaluations over all attempts.
+	Iterations  int `json:"iterations"`
+	Evaluations int `json:"evaluations"`
+	// Converged reports that the optimiser stopped at a point where the
+	// gradient vanishes.
+	Converged bool `json:"converged"`
+	// StdErrors are the asymptotic standard errors from the inverse of the
+	// observed information (the Hessian of −LL) at the estimate, by
+	// parameter name; nil when the Hessian is not positive definite.
+	StdErrors map[string]float64 `json:"std_errors,omitempty"`
+	// AIC and BIC are Akaike's and Schwarz's information criteria.
+	AIC float64 `json:"aic"`
+	BIC float64 `json:"bic"`
+}
+
+// ConvergenceError is returned when a fit fails to converge. Params is the
+// best point found, in the model's parameter order.
+type ConvergenceError struct {
+	Model  string
+	Params []float64
+	Report FitReport
+	Reason string
+}
+
+// Error implements error.
+func (e *ConvergenceError) Error() string {
+	return fmt.Sprintf("clv: %s fit did not converge after %d iterations (%s); best log-likelihood %.6f at %v",
+		e.Model, e.Report.Iterations, e.Reason, e.Report.LogLikelihood, e.Params)
+}
+
+// Unwrap returns ErrNotConverged.
+func (e *ConvergenceError) Unwrap() error { return ErrNotConverged }
+
+// likelihood is what a model contributes to fitting: the weighted
+// log-likelihood of the patterns in [lo, hi) at natural parameters p, with
+// its gradient added into grad.
+type likelihood interface {
+	blockLogLik(p []float64, lo, hi int, grad []float64) float64
+	len() int
+}
+
+// blockSize fixes how patterns are split among goroutines, so that sums are
+// added in the same order whatever the number of workers.
+const blockSize = 2048
+
+// totalLogLik evaluates the whole log-likelihood and its gradient in
+// parallel blocks.
+func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float64 {
+	n := lk.len()
+	blocks := (n + blockSize - 1) / blockSize
+	if blocks <= 1 || workers <= 1 {
+		return sumBlocks(lk, p, grad, 0, blocks, n)
+	}
+	lls := make([]float64, blocks)
+	grads := make([][]float64, blocks)
+	var wg sync.WaitGroup
+	next := make(chan int, blocks)
+	for b := range blocks {
+		next <- b
+	}
+	close(next)
+	for range min(workers, blocks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range next {
+				var g []float64
+				if grad != nil {
+					g = make([]float64, len(p))
+				}
+				lls[b] = lk.blockLogLik(p, b*blockSize, min((b+1)*blockSize, n), g)
+				grads[b] = g
+			}
+		}()
+	}
+	wg.Wait()
+	ll := 0.0
+	for b := range blocks {
+		ll += lls[b]
+		for j := range grad {
+			grad[j] += grads[b][j]
+		}
+	}
+	return ll
+}
+
+func sumBlocks(lk likelihood, p, grad []float64, from, to, n int) float64 {
+	ll := 0.0
+	for b := from; b < to; b++ {
+		ll += lk.blockLogLik(p, b*blockSize, min((b+1)*blockSize, n), grad)
+	}
+	return ll
+}
+
+// fitSpec describes one model for the generic fitter.
+type fitSpec struct {
+	model string
+	names []string
+	start []float64
+	lk    likelihood
+	n     float64 // total weight
+}
+
+// maximize fits spec by maximum likelihood over log-parameters with BFGS
+// and analytic gradients; a failed attempt is retried with Nelder–Mead from
+// the best point, then BFGS again.
+func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, FitReport, error) {
+	k := len(spec.names)
+	rep := FitReport{Model: spec.model, N: spec.n, Patterns: spec.lk.len()}
+	if opts.Penalty < 0 || math.IsNaN(opts.Penalty) || math.IsInf(opts.Penalty, 0) {
+		return nil, rep, fmt.Errorf("%w: penalty %v, want a finite non-negative number", ErrInvalidOptions, opts.Penalty)
+	}
+	start := spec.start
+	if opts.Start != nil {
+		if len(opts.Start) != k {
+			return nil, rep, fmt.Errorf("%w: %d start values for %d parameters", ErrInvalidOptions, len(opts.Start), k)
+		}
+		if err := validatePositive(spec.model, spec.names, opts.Start); err != nil {
+			return nil, rep, fmt.Errorf("%w: start: %w", ErrInvalidOptions, err)
+		}
+		start = opts.Start
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	maxIter := opts.MaxIterations
+	if maxIter <= 0 {
+		maxIter = 1000
+	}
+	p := make([]float64, k)
+	g := make([]float64, k)
+	toP := func(theta []float64) {
+		for i, t := range theta {
+			p[i] = math.Exp(t)
+		}
+	}
+	// objective: −LL/N + penalty·Σp², in θ = ln p.
+	problem := optimize.Problem{
+		Func: func(theta []float64) float64 {
+			toP(theta)
+			rep.Evaluations++
+			v := -totalLogLik(spec.lk, p, nil, workers)/spec.n + opts.Penalty*sumSq(p)
+			if math.IsNaN(v) {
+				return math.Inf(1)
+			}
+			return v
+		},
+		Grad: func(grad, theta []float64) {
+			toP(theta)
+			clear(g)
+			totalLogLik(spec.lk, p, g, workers)
+			for i := range grad {
+				grad[i] = -p[i]*g[i]/spec.n + 2*opts.Penalty*p[i]*p[i]
+			}
+		},
+	}
+	best := make([]float64, k)
+	for i, s := range start {
+		best[i] = math.Log(s)
+	}
+	bestF := math.Inf(1)
+	var lastStatus optimize.Status
+	rec := &recorder{ctx: ctx, progress: opts.Progress, rep: &rep, toLL: func(f float64, theta []float64) (float64, []float64) {
+		pp := make([]float64, k)
+		for i, t := range theta {
+			pp[i] = math.Exp(t)
+		}
+		return -(f - opts.Penalty*sumSq(pp)) * spec.n, pp
+	}}
+	methods := []optimize.Method{&optimize.BFGS{}, &optimize.NelderMead{}, &optimize.BFGS{}}
+	converged := false
+	for _, method := range methods {
+		settings := &optimize.Settings{
+			GradientThreshold: 1e-9,
+			MajorIterations:   maxIter,
+			Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
+			Recorder:          rec,
+		}
+		res, err := optimize.Minimize(problem, best, settings, method)
+		if ctx.Err() != nil {
+			return nil, rep, ctx.Err()
+		}
+		if res != nil && res.F < bestF && !math.IsInf(res.F, 0) {
+			bestF = res.F
+			copy(best, res.X)
+		}
+		if res != nil {
+			lastStatus = res.Status
+		}
+		if err == nil && res != nil && (res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence) {
+			if _, isBFGS := method.(*optimize.BFGS); isBFGS && gradOK(problem, best) {
+				converged = true
+				break
+			}
+		}
+	}
+	toP(best)
+	est := append([]float64(nil), p...)
+	rep.LogLikelihood = totalLogLik(spec.lk, est, nil, workers)
+	rep.Converged = converged
+	rep.AIC = 2*float64(k) - 2*rep.LogLikelihood
+	rep.BIC = float64(k)*math.Log(spec.n) - 2*rep.LogLikelihood
+	rep.StdErrors = stdErrors(spec, est, workers)
+	if !converged {
+		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: lastStatus.String()}
+	}
+	return est, rep, nil
+}
+
+// gradOK confirms a stationary point: the infinity norm of the objective's
+// gradient in θ is small.
+func gradOK(problem optimize.Problem, theta []float64) bool {
+	g := make([]float64, len(theta))
+	problem.Grad(g, theta)
+	for _, v := range g {
+		if !(math.Abs(v) < 1e-5) {
+			return false
+		}
+	}
+	return true
+}
+
+func sumSq(p []float64) float64 {
+	s := 0.0
+	for _, v := range p {
+		s += v * v
+	}
+	return s
+}
+
+// stdErrors returns standard errors from the observed information: the
+// Hessian of −LL in the natural parameters by central differences of the
+// analytic gradient, inverted by Cholesky. It returns nil when the Hessian
+// is not positive definite.
+func stdErrors(spec fitSpec, p []float64, workers int) map[string]float64 {
+	k := len(p)
+	h := mat.NewSymDense(k, nil)
+	gp := make([]float64, k)
+	gm := make([]float64, k)
+	q := make([]float64, k)
+	cols := make([][]float64, k)
+	for j := range k {
+		step := 1e-5 * math.Max(math.Abs(p[j]), 1e-3)
+		copy(q, p)
+		q[j] = p[j] + step
+		clear(gp)
+		totalLogLik(spec.lk, q, gp, workers)
+		q[j] = p[j] - step
+		clear(gm)
+		totalLogLik(spec.lk, q, gm, workers)
+		cols[j] = make([]float64, k)
+		for i := range k {
+			cols[j][i] = -(gp[i] - gm[i]) / (2 * step)
+		}
+	}
+	for i := range k {
+		for j := i; j < k; j++ {
+			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(h) {
+		return nil
+	}
+	var inv mat.SymDense
+	if err := chol.InverseTo(&inv); err != nil {
+		return nil
+	}
+	out := make(map[string]float64, k)
+	for i, name := range spec.names {
+		v := inv.At(i, i)
+		if !(v > 0) || math.IsInf(v, 0) {
+			return nil
+		}
+		out[name] = math.Sqrt(v)
+	}
+	return out
+}
+
+// recorder counts iterations, reports progress and stops on cancellation.
+type recorder struct {
+	ctx      context.Context
+	progress func(FitProgress)
+	rep      *FitReport
+	toLL     func(f float64, theta []float64) (float64, []float64)
+}
+
+func (r *recorder) Init() error { return nil }
+
+func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if op == optimize.MajorIteration {
+		r.rep.Iterations++
+		if r.progress != nil {
+			ll, p := r.toLL(loc.F, loc.X)
+			r.progress(FitProgress{Iteration: r.rep.Iterations, LogLikelihood: ll, Params: p})
+		}
+	}
+	return nil
+}
+
+// preparePatterns validates patterns and drops those with zero weight. It
+// returns the kept patterns and their total weight.
+func preparePatterns(data []Pattern) ([]Pattern, float64, error) {
+	kept := make([]Pattern, 0, len(data))
+	n := 0.0
+	for i, p := range data {
+		if err := p.Validate(); err != nil {
+			return nil, 0, fmt.Errorf("pattern %d: %w", i, err)
+		}
+		if p.Weight == 0 {
+			continue
+		}
+		kept = append(kept, p)
+		n += p.Weight
+	}
+	if len(kept) == 0 {
+		return nil, 0, fmt.Errorf("%w: no customers with positive weight", ErrNoData)
+	}
+	return kept, n, nil
+}

@@ -1,0 +1,207 @@
+package clv
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// TransactionModel is a fitted model of repeat purchasing in a
+// non-contractual setting. BGNBD, MBGNBD and ParetoNBD implement it, so that
+// lifecycle phases, ladders and lifetime value accept any of them.
+//
+// Methods take a customer's Summary (only Frequency, Recency and T are read)
+// and times in the model's unit. The summary must be valid (see
+// Summary.Validate; Predict checks it for you); results for invalid
+// summaries are unspecified.
+type TransactionModel interface {
+	// Name returns the model's short name: "bgnbd", "mbgnbd" or "pnbd".
+	Name() string
+	// Params returns the parameters by name, as in the JSON form.
+	Params() map[string]float64
+	// Validate reports whether the parameters are in the model's domain.
+	Validate() error
+	// LogLikelihood returns the log-likelihood of the summary.
+	LogLikelihood(s Summary) float64
+	// ProbabilityAlive returns P(alive at T | history).
+	ProbabilityAlive(s Summary) float64
+	// ProbabilityAliveAt returns P(alive at T+t | history).
+	ProbabilityAliveAt(s Summary, t float64) float64
+	// ExpectedPurchases returns the expected number of purchases in
+	// (T, T+t] given the history.
+	ExpectedPurchases(s Summary, t float64) float64
+	// ExpectedPurchasesNew returns the expected number of repeat purchases in
+	// (0, t] of a customer who has just made their first purchase.
+	ExpectedPurchasesNew(t float64) float64
+	// ProbabilityPurchasesNew returns P(X(t) = n) for a new customer.
+	ProbabilityPurchasesNew(n int, t float64) float64
+	// ProbabilityPurchases returns P(X(T, T+t) = n | history).
+	ProbabilityPurchases(s Summary, n int, t float64) float64
+	// Simulate draws one summary per age in T, using rng.
+	Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary
+}
+
+var (
+	_ TransactionModel = BGNBD{}
+	_ TransactionModel = MBGNBD{}
+	_ TransactionModel = ParetoNBD{}
+)
+
+// Name returns "bgnbd".
+func (BGNBD) Name() string { return "bgnbd" }
+
+// Name returns "mbgnbd".
+func (MBGNBD) Name() string { return "mbgnbd" }
+
+// Name returns "pnbd".
+func (ParetoNBD) Name() string { return "pnbd" }
+
+// Params returns r, alpha, a and b.
+func (m BGNBD) Params() map[string]float64 {
+	return map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
+}
+
+// Params returns r, alpha, a and b.
+func (m MBGNBD) Params() map[string]float64 {
+	return map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
+}
+
+// Params returns r, alpha, s and beta.
+func (m ParetoNBD) Params() map[string]float64 {
+	return map[string]float64{"r": m.R, "alpha": m.Alpha, "s": m.S, "beta": m.Beta}
+}
+
+// modelVersion is the version of the JSON form written by MarshalModel.
+const modelVersion = 1
+
+// modelJSON is the persisted form of a model: small, versioned, and the
+// same shape clvtool fit prints.
+type modelJSON struct {
+	Version int                `json:"version"`
+	Model   string             `json:"model"`
+	Params  map[string]float64 `json:"params"`
+	*FitReport
+}
+
+// MarshalModel returns the JSON form of m and, when report is non-nil, its
+// fit report:
+//
+//	{"version": 1, "model": "bgnbd", "params": {"r": …, "alpha": …, "a": …, "b": …},
+//	 "log_likelihood": …, "n": …, "converged": true, "iterations": …, "std_errors": {…}, …}
+//
+// Numbers are written with full precision, so UnmarshalModel gives back the
+// same model bit for bit.
+func MarshalModel(m TransactionModel, report *FitReport) ([]byte, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	var rep *FitReport
+	if report != nil {
+		r := *report
+		r.Model = ""
+		rep = &r
+	}
+	return json.Marshal(modelJSON{Version: modelVersion, Model: m.Name(), Params: m.Params(), FitReport: rep})
+}
+
+// UnmarshalModel reads a model written by MarshalModel (or any JSON object
+// with "model" and "params"; "version", when present, must be 1). It
+// returns the fit report when the object has one.
+func UnmarshalModel(data []byte) (TransactionModel, *FitReport, error) {
+	var raw struct {
+		Version *int               `json:"version"`
+		Model   string             `json:"model"`
+		Params  map[string]float64 `json:"params"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, nil, fmt.Errorf("%w: model JSON: %w", ErrInvalidParams, err)
+	}
+	if raw.Version != nil && *raw.Version != modelVersion {
+		return nil, nil, fmt.Errorf("%w: model JSON version %d, this package reads version %d", ErrInvalidParams, *raw.Version, modelVersion)
+	}
+	m, err := NewModel(raw.Model, raw.Params)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rep FitReport
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, nil, fmt.Errorf("%w: model JSON report: %w", ErrInvalidParams, err)
+	}
+	if rep.N == 0 && rep.Iterations == 0 && rep.LogLikelihood == 0 {
+		return m, nil, nil
+	}
+	rep.Model = m.Name()
+	return m, &rep, nil
+}
+
+// NewModel returns the transaction model with the given name ("bgnbd",
+// "mbgnbd" or "pnbd") and parameters, checking that every parameter is
+// present, known and valid.
+func NewModel(name string, params map[string]float64) (TransactionModel, error) {
+	var names []string
+	switch name {
+	case "bgnbd", "mbgnbd":
+		names = bgNames
+	case "pnbd":
+		names = pnbdNames
+	default:
+		return nil, fmt.Errorf("%w: unknown model %q (want bgnbd, mbgnbd or pnbd)", ErrInvalidParams, name)
+	}
+	v := make([]float64, len(names))
+	for i, n := range names {
+		p, ok := params[n]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: missing parameter %q", ErrInvalidParams, name, n)
+		}
+		v[i] = p
+	}
+	for k := range params {
+		if !slices.Contains(names, k) {
+			return nil, fmt.Errorf("%w: %s: unknown parameter %q", ErrInvalidParams, name, k)
+		}
+	}
+	var m TransactionModel
+	switch name {
+	case "bgnbd":
+		m = BGNBD{v[0], v[1], v[2], v[3]}
+	case "mbgnbd":
+		m = MBGNBD{v[0], v[1], v[2], v[3]}
+	default:
+		m = ParetoNBD{v[0], v[1], v[2], v[3]}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Prediction is one customer's forecast from a TransactionModel.
+type Prediction struct {
+	ID string
+	// ProbabilityAlive is P(alive at T | history).
+	ProbabilityAlive float64
+	// ExpectedPurchases is the expected number of purchases in (T, T+t].
+	ExpectedPurchases float64
+}
+
+// Predict validates the model and every summary, then returns one
+// prediction per summary, in input order, for the horizon t (in the model's
+// unit). An invalid summary is reported with its index.
+func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if !(t >= 0) || math.IsInf(t, 0) {
+		return nil, fmt.Errorf("%w: horizon %v, want a finite non-negative number", ErrInvalidOptions, t)
+	}
+	out := make([]Prediction, len(summaries))
+	for i, s := range summaries {
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("summary %d: %w", i, err)
+		}
+		out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
+	}
+	return out, nil
+}

@@ -1,0 +1,235 @@
+package clv
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// ParetoNBD is the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987):
+// while alive a customer buys as a Poisson process with rate
+// λ ~ Gamma(R, Alpha); their unobserved lifetime is exponential with rate
+// μ ~ Gamma(S, Beta). Alpha and Beta are in the data's time unit.
+type ParetoNBD struct {
+	R, Alpha, S, Beta float64
+}
+
+var pnbdNames = []string{"r", "alpha", "s", "beta"}
+
+// Validate reports whether all parameters are finite and positive.
+func (m ParetoNBD) Validate() error {
+	return validatePositive("Pareto/NBD", pnbdNames, []float64{m.R, m.Alpha, m.S, m.Beta})
+}
+
+// pnbdTerms holds the pieces of the Pareto/NBD likelihood of one customer
+// (Hardie's note 008), in logs:
+//
+//	L = Γ(r+x)α^r β^s/Γ(r) · [e^{l0} + s/(r+s+x)·(e^{l1} − e^{l2})]
+//
+// where e^{l0} = (α+T)^−(r+x) (β+T)^−s is the "alive at T" term and
+// e^{l1}, e^{l2} are the ₂F₁ terms at τ = t_x and τ = T. The branch on
+// α ≥ β or α < β keeps z = |α−β|/(max(α,β)+τ) in [0, 1); Euler's
+// transformation then turns ₂F₁(r+s+x, s+1 or r+x; r+s+x+1; z) into
+// (1−z)^{c−a−b}·₂F₁(1, r+x or s+1; r+s+x+1; z), a series of positive terms
+// that converges even at z = 1, and the power of (1−z) folds into the
+// factors (α+τ), (β+τ). α = β gives z = 0 in either branch, and t_x = T
+// gives l1 = l2 exactly.
+type pnbdTerms struct {
+	l0, l1, l2 float64
+	// derivatives of l0, l1, l2 with respect to (r, α, s, β)
+	d0, d1, d2 [4]float64
+}
+
+// tau returns ln of the ₂F₁ term at τ and its gradient.
+func (m ParetoNBD) tau(x, tau float64, grad bool) (float64, [4]float64) {
+	r, a, s, b := m.R, m.Alpha, m.S, m.Beta
+	c := r + s + x + 1
+	var d [4]float64
+	if a >= b {
+		z := (a - b) / (a + tau)
+		f, fb, fc, fz := hyp1(r+x, c, z)
+		l := math.Log(f) - (r+x)*math.Log(a+tau) - s*math.Log(b+tau)
+		if grad {
+			d[0] = (fb+fc)/f - math.Log(a+tau)
+			d[1] = fz*(b+tau)/((a+tau)*(a+tau))/f - (r+x)/(a+tau)
+			d[2] = fc/f - math.Log(b+tau)
+			d[3] = -fz/(a+tau)/f - s/(b+tau)
+		}
+		return l, d
+	}
+	z := (b - a) / (b + tau)
+	f, fb, fc, fz := hyp1(s+1, c, z)
+	l := math.Log(f) - (r+x-1)*math.Log(a+tau) - (s+1)*math.Log(b+tau)
+	if grad {
+		d[0] = fc/f - math.Log(a+tau)
+		d[1] = -fz/(b+tau)/f - (r+x-1)/(a+tau)
+		d[2] = (fb+fc)/f - math.Log(b+tau)
+		d[3] = fz*(a+tau)/((b+tau)*(b+tau))/f - (s+1)/(b+tau)
+	}
+	return l, d
+}
+
+func (m ParetoNBD) terms(x, tx, T float64, grad bool) pnbdTerms {
+	var p pnbdTerms
+	p.l0 = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+	p.d0 = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+	p.l1, p.d1 = m.tau(x, tx, grad)
+	if tx == T {
+		p.l2, p.d2 = p.l1, p.d1
+	} else {
+		p.l2, p.d2 = m.tau(x, T, grad)
+	}
+	return p
+}
+
+// logLik returns the log-likelihood of (x, t_x, T) and, when grad is
+// non-nil, adds w times its gradient with respect to (r, α, s, β) to grad.
+// It also returns ln P(alive).
+func (m ParetoNBD) logLik(x, tx, T, w float64, grad []float64) (ll, lnAlive float64) {
+	p := m.terms(x, tx, T, grad != nil)
+	k := m.S / (m.R + m.S + x)
+	// D/e^{l1} = e^{l0−l1} + k·(1 − e^{l2−l1}); the integral part is ≥ 0.
+	e0 := math.Exp(p.l0 - p.l1)
+	diff := -math.Expm1(p.l2 - p.l1)
+	if diff < 0 {
+		diff = 0
+	}
+	e2 := math.Exp(p.l2 - p.l1)
+	d := e0 + k*diff
+	lnD := p.l1 + math.Log(d)
+	ll = lgamma(m.R+x) - lgamma(m.R) + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + lnD
+	lnAlive = p.l0 - lnD
+	if grad != nil {
+		rsx := m.R + m.S + x
+		dk := [4]float64{-m.S / (rsx * rsx), 0, (m.R + x) / (rsx * rsx), 0}
+		base := [4]float64{digamma(m.R+x) - digamma(m.R) + math.Log(m.Alpha), m.R / m.Alpha, math.Log(m.Beta), m.S / m.Beta}
+		for j := range 4 {
+			dD := e0*p.d0[j] + dk[j]*diff + k*(p.d1[j]-e2*p.d2[j])
+			grad[j] += w * (base[j] + dD/d)
+		}
+	}
+	return ll, lnAlive
+}
+
+// LogLikelihood returns the log-likelihood of one customer's (x, t_x, T) with
+// all constants (Hardie's note 008), in the stable form described at
+// pnbdTerms.
+func (m ParetoNBD) LogLikelihood(s Summary) float64 {
+	ll, _ := m.logLik(float64(s.Frequency), s.Recency, s.T, 0, nil)
+	return ll
+}
+
+// ProbabilityAlive returns P(alive at T | x, t_x, T) (Hardie's note 009).
+func (m ParetoNBD) ProbabilityAlive(s Summary) float64 {
+	_, la := m.logLik(float64(s.Frequency), s.Recency, s.T, 0, nil)
+	return math.Min(1, math.Exp(la))
+}
+
+// ProbabilityAliveAt returns P(alive at T+t | x, t_x, T): alive now, and the
+// posterior dropout rate μ ~ Gamma(s, β+T) of an alive customer leaves them
+// alive t longer with probability ((β+T)/(β+T+t))^s.
+func (m ParetoNBD) ProbabilityAliveAt(s Summary, t float64) float64 {
+	return m.ProbabilityAlive(s) * math.Exp(-m.S*math.Log1p(t/(m.Beta+s.T)))
+}
+
+// expectedAlive returns E[X(t)] for an alive customer whose posteriors are
+// λ ~ Gamma(r, α), μ ~ Gamma(s, β): r β/(α (s−1))·[1 − (β/(β+t))^(s−1)],
+// with its limit r β/α·ln(1 + t/β) at s = 1.
+func expectedAlive(r, alpha, s, beta, t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	l := math.Log1p(t / beta)
+	f := l
+	if s != 1 {
+		f = -math.Expm1(-(s-1)*l) / (s - 1)
+	}
+	return r * beta / alpha * f
+}
+
+// ExpectedPurchases returns E[X(T, T+t) | x, t_x, T] (Hardie's note 009):
+// P(alive)·(r+x)(β+T)/((α+T)(s−1))·[1 − ((β+T)/(β+T+t))^(s−1)].
+func (m ParetoNBD) ExpectedPurchases(s Summary, t float64) float64 {
+	x := float64(s.Frequency)
+	return m.ProbabilityAlive(s) * expectedAlive(m.R+x, m.Alpha+s.T, m.S, m.Beta+s.T, t)
+}
+
+// ExpectedPurchasesNew returns E[X(t)] for a new customer.
+func (m ParetoNBD) ExpectedPurchasesNew(t float64) float64 {
+	return expectedAlive(m.R, m.Alpha, m.S, m.Beta, t)
+}
+
+// pmfNodes is the number of Gauss–Legendre nodes for the dropout integral
+// of the pmf; its integrand is smooth and bounded on [0, t].
+const pmfNodes = 256
+
+// pmfAlive returns P(X(t) = n) for a customer alive at 0 with the given
+// parameters: alive at t with n purchases, or dropped out at ω ≤ t with n
+// purchases before ω:
+//
+//	(β/(β+t))^s NB(n; r, α/(α+t))
+//	  + Γ(r+n) α^r s β^s/(Γ(r) n!) ∫₀ᵗ ω^n (α+ω)^−(r+n) (β+ω)^−(s+1) dω.
+//
+// The integral is computed by Gauss–Legendre quadrature in logs.
+func pmfAlive(r, alpha, s, beta float64, n int, t float64) float64 {
+	x := float64(n)
+	lc := lgamma(r+x) - lgamma(r) - lgamma(x+1)
+	alive := s*math.Log(beta/(beta+t)) + lc + r*math.Log(alpha/(alpha+t))
+	if n > 0 {
+		alive += x * math.Log(t/(alpha+t))
+	}
+	v := math.Exp(alive)
+	if t > 0 {
+		integrand := func(w float64) float64 {
+			lw := 0.0
+			if n > 0 {
+				lw = x * math.Log(w/(alpha+w))
+			}
+			return math.Exp(lw - r*math.Log(alpha+w) + r*math.Log(alpha) + s*math.Log(beta) -
+				(s+1)*math.Log(beta+w) + lc + math.Log(s))
+		}
+		v += quad.Fixed(integrand, 0, t, pmfNodes, quad.Legendre{}, 0)
+	}
+	return v
+}
+
+// ProbabilityPurchasesNew returns P(X(t) = n) for a new customer.
+func (m ParetoNBD) ProbabilityPurchasesNew(n int, t float64) float64 {
+	if n < 0 {
+		return 0
+	}
+	return pmfAlive(m.R, m.Alpha, m.S, m.Beta, n, t)
+}
+
+// ProbabilityPurchases returns P(X(T, T+t) = n | x, t_x, T): none if dead;
+// if alive, the new-customer pmf with posterior (r+x, α+T, s, β+T).
+func (m ParetoNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
+	if n < 0 {
+		return 0
+	}
+	pa := m.ProbabilityAlive(s)
+	v := pa * pmfAlive(m.R+float64(s.Frequency), m.Alpha+s.T, m.S, m.Beta+s.T, n, t)
+	if n == 0 {
+		v += 1 - pa
+	}
+	return v
+}
+
+// Simulate draws one summary per age in T from the model, using rng.
+func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
+	return simulateWith(T, unit, func(T float64) (int, float64) {
+		lambda := distuv.Gamma{Alpha: m.R, Beta: m.Alpha, Src: rng}.Rand()
+		mu := distuv.Gamma{Alpha: m.S, Beta: m.Beta, Src: rng}.Rand()
+		end := math.Min(T, rng.ExpFloat64()/mu)
+		x, tx, t := 0, 0.0, 0.0
+		for {
+			t += rng.ExpFloat64() / lambda
+			if t > end {
+				return x, tx
+			}
+			x, tx = x+1, t
+		}
+	})
+}

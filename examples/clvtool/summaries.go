@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// table is a CSV input with named columns.
+type table struct {
+	header map[string]int
+	rows   [][]string
+	lines  []int
+}
+
+// readTable reads a CSV with a header row; required columns must be present.
+func readTable(r io.Reader, required ...string) (*table, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("row 1: empty input, want a header row")
+		}
+		return nil, fmt.Errorf("row 1: %w", err)
+	}
+	t := &table{header: map[string]int{}}
+	for i, h := range head {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, dup := t.header[h]; !dup {
+			t.header[h] = i
+		}
+	}
+	for _, c := range required {
+		if _, ok := t.header[c]; !ok {
+			return nil, fmt.Errorf("row 1: missing column %q (header: %s)", c, strings.Join(head, ","))
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err // csv.ParseError names the line
+		}
+		line, _ := cr.FieldPos(0)
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, line)
+	}
+	return t, nil
+}
+
+func (t *table) has(col string) bool { _, ok := t.header[col]; return ok }
+
+// str returns the trimmed value of col in row i, or an error naming it.
+func (t *table) str(i int, col string) (string, error) {
+	j := t.header[col]
+	if j >= len(t.rows[i]) {
+		return "", fmt.Errorf("row %d, column %q: missing value (row has %d fields)", t.lines[i], col, len(t.rows[i]))
+	}
+	return strings.TrimSpace(t.rows[i][j]), nil
+}
+
+// float returns col in row i as a finite non-negative number.
+func (t *table) float(i int, col string) (float64, error) {
+	s, err := t.str(i, col)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.lines[i], col, s)
+	}
+	return v, nil
+}
+
+// count returns col in row i as a non-negative integer (written as 3 or 3.0).
+func (t *table) count(i int, col string) (int, error) {
+	v, err := t.float(i, col)
+	if err != nil {
+		return 0, err
+	}
+	if v != math.Trunc(v) || v > math.MaxInt32 {
+		s, _ := t.str(i, col)
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.lines[i], col, s)
+	}
+	return int(v), nil
+}
+
+// summaryRow is one customer read from a summary CSV.
+type summaryRow struct {
+	s      clv.Summary
+	weight float64
+}
+
+// readSummaries reads id,frequency,recency,T with optional weight and
+// monetary_value columns. Without an id column the id is the row index
+// (from 0). Every summary is validated; errors name the row.
+func readSummaries(r io.Reader, withMoney bool) ([]summaryRow, error) {
+	req := []string{"frequency", "recency", "T"}
+	if withMoney {
+		req = append(req, "monetary_value")
+	}
+	t, err := readTable(r, req...)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.rows) == 0 {
+		return nil, errors.New("no data rows")
+	}
+	out := make([]summaryRow, len(t.rows))
+	for i := range t.rows {
+		s := clv.Summary{ID: strconv.Itoa(i)}
+		if t.has("id") {
+			if s.ID, err = t.str(i, "id"); err != nil {
+				return nil, err
+			}
+		}
+		if s.Frequency, err = t.count(i, "frequency"); err != nil {
+			return nil, err
+		}
+		if s.Recency, err = t.float(i, "recency"); err != nil {
+			return nil, err
+		}
+		if s.T, err = t.float(i, "T"); err != nil {
+			return nil, err
+		}
+		w := 1.0
+		if t.has("weight") {
+			if w, err = t.float(i, "weight"); err != nil {
+				return nil, err
+			}
+		}
+		if withMoney {
+			m, err := t.str(i, "monetary_value")
+			if err != nil {
+				return nil, err
+			}
+			if s.MonetaryValue, err = decimal.NewFromString(m); err != nil {
+				return nil, fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.lines[i], "monetary_value", m)
+			}
+		}
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("row %d: %w", t.lines[i], err)
+		}
+		out[i] = summaryRow{s: s, weight: w}
+	}
+	return out, nil
+}
+
+func patterns(rows []summaryRow) []clv.Pattern {
+	ps := make([]clv.Pattern, len(rows))
+	for i, r := range rows {
+		ps[i] = clv.Pattern{Frequency: r.s.Frequency, Recency: r.s.Recency, T: r.s.T, Weight: r.weight}
+	}
+	return clv.CompressPatterns(ps)
+}
