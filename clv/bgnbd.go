@@ -163,7 +163,7 @@ func (m BGNBD) ProbabilityAlive(s Summary) float64 {
 	if s.Frequency == 0 {
 		return 1
 	}
-	return 1 - sigmoid(m.logOdds(s.Frequency, s.Recency, s.T))
+	return sigmoid(-m.logOdds(s.Frequency, s.Recency, s.T))
 }
 
 // ProbabilityAliveAt returns P(alive at T+t | x, t_x, T): alive now and no
@@ -232,7 +232,7 @@ func (m MBGNBD) LogLikelihood(s Summary) float64 {
 // ProbabilityAlive returns P(alive at T | x, t_x, T), below 1 even for
 // customers without repeat purchases.
 func (m MBGNBD) ProbabilityAlive(s Summary) float64 {
-	return 1 - sigmoid(m.logOdds(s.Frequency, s.Recency, s.T))
+	return sigmoid(-m.logOdds(s.Frequency, s.Recency, s.T))
 }
 
 // ProbabilityAliveAt returns P(alive at T+t | x, t_x, T).

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -90,12 +89,18 @@ func (e *ConvergenceError) Error() string {
 // Unwrap returns ErrNotConverged.
 func (e *ConvergenceError) Unwrap() error { return ErrNotConverged }
 
-// likelihood is what a model contributes to fitting: the weighted
-// log-likelihood of the patterns in [lo, hi) at natural parameters p, with
-// its gradient added into grad.
+// likelihood is what a model contributes to fitting: at natural parameters
+// p, prepare computes what is shared by all patterns (tables over distinct
+// values) and returns an evaluator for blocks of patterns.
 type likelihood interface {
-	blockLogLik(p []float64, lo, hi int, grad []float64) float64
+	prepare(p []float64, grad bool) evaluator
 	len() int
+}
+
+// evaluator returns the weighted log-likelihood of the patterns in [lo, hi)
+// and adds its gradient into grad when grad is non-nil.
+type evaluator interface {
+	block(lo, hi int, grad []float64) float64
 }
 
 // blockSize fixes how patterns are split among goroutines, so that sums are
@@ -106,33 +111,21 @@ const blockSize = 2048
 // parallel blocks.
 func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float64 {
 	n := lk.len()
+	ev := lk.prepare(p, grad != nil)
 	blocks := (n + blockSize - 1) / blockSize
 	if blocks <= 1 || workers <= 1 {
-		return sumBlocks(lk, p, grad, 0, blocks, n)
+		return sumBlocks(ev, grad, blocks, n)
 	}
 	lls := make([]float64, blocks)
 	grads := make([][]float64, blocks)
-	var wg sync.WaitGroup
-	next := make(chan int, blocks)
-	for b := range blocks {
-		next <- b
-	}
-	close(next)
-	for range min(workers, blocks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range next {
-				var g []float64
-				if grad != nil {
-					g = make([]float64, len(p))
-				}
-				lls[b] = lk.blockLogLik(p, b*blockSize, min((b+1)*blockSize, n), g)
-				grads[b] = g
-			}
-		}()
-	}
-	wg.Wait()
+	parallelFor(workers, blocks, func(b int) {
+		var g []float64
+		if grad != nil {
+			g = make([]float64, len(p))
+		}
+		lls[b] = ev.block(b*blockSize, min((b+1)*blockSize, n), g)
+		grads[b] = g
+	})
 	ll := 0.0
 	for b := range blocks {
 		ll += lls[b]
@@ -143,10 +136,22 @@ func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float6
 	return ll
 }
 
-func sumBlocks(lk likelihood, p, grad []float64, from, to, n int) float64 {
+// sumBlocks is the serial form of totalLogLik. Each block's gradient is
+// summed separately and then added, as the parallel form does, so both give
+// the same bits.
+func sumBlocks(ev evaluator, grad []float64, blocks, n int) float64 {
 	ll := 0.0
-	for b := from; b < to; b++ {
-		ll += lk.blockLogLik(p, b*blockSize, min((b+1)*blockSize, n), grad)
+	g := make([]float64, len(grad))
+	for b := range blocks {
+		clear(g)
+		if grad == nil {
+			ll += ev.block(b*blockSize, min((b+1)*blockSize, n), nil)
+			continue
+		}
+		ll += ev.block(b*blockSize, min((b+1)*blockSize, n), g)
+		for j := range grad {
+			grad[j] += g[j]
+		}
 	}
 	return ll
 }
@@ -161,8 +166,10 @@ type fitSpec struct {
 }
 
 // maximize fits spec by maximum likelihood over log-parameters with BFGS
-// and analytic gradients; a failed attempt is retried with Nelder–Mead from
-// the best point, then BFGS again.
+// and analytic gradients; when the best point is not stationary, it is
+// retried with Nelder–Mead from there, then BFGS again. Convergence means
+// the infinity norm of the gradient of −LL/N in log-parameters is below
+// 1e-5 at the estimate.
 func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, FitReport, error) {
 	k := len(spec.names)
 	rep := FitReport{Model: spec.model, N: spec.n, Patterns: spec.lk.len()}
@@ -219,7 +226,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		best[i] = math.Log(s)
 	}
 	bestF := math.Inf(1)
-	var lastStatus optimize.Status
+	lastReason := "not started"
 	rec := &recorder{ctx: ctx, progress: opts.Progress, rep: &rep, toLL: func(f float64, theta []float64) (float64, []float64) {
 		pp := make([]float64, k)
 		for i, t := range theta {
@@ -244,14 +251,18 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 			bestF = res.F
 			copy(best, res.X)
 		}
-		if res != nil {
-			lastStatus = res.Status
+		switch {
+		case err != nil:
+			lastReason = err.Error()
+		case res != nil:
+			lastReason = res.Status.String()
 		}
-		if err == nil && res != nil && (res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence) {
-			if _, isBFGS := method.(*optimize.BFGS); isBFGS && gradOK(problem, best) {
-				converged = true
-				break
-			}
+		// Whatever the optimiser's own status (a line search can fail on
+		// rounding noise right at the optimum), the fit has converged when the
+		// gradient at the best point vanishes.
+		if !math.IsInf(bestF, 0) && gradOK(problem, best) {
+			converged = true
+			break
 		}
 	}
 	toP(best)
@@ -262,7 +273,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	rep.BIC = float64(k)*math.Log(spec.n) - 2*rep.LogLikelihood
 	rep.StdErrors = stdErrors(spec, est, workers)
 	if !converged {
-		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: lastStatus.String()}
+		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: lastReason}
 	}
 	return est, rep, nil
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // TransactionModel is a fitted model of repeat purchasing in a
@@ -188,7 +191,10 @@ type Prediction struct {
 
 // Predict validates the model and every summary, then returns one
 // prediction per summary, in input order, for the horizon t (in the model's
-// unit). An invalid summary is reported with its index.
+// unit). An invalid summary is reported with its index (the first, if there
+// are several). The work is spread over runtime.GOMAXPROCS(0) goroutines;
+// each prediction is computed independently, so the result does not depend
+// on how it is split.
 func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -197,11 +203,51 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 		return nil, fmt.Errorf("%w: horizon %v, want a finite non-negative number", ErrInvalidOptions, t)
 	}
 	out := make([]Prediction, len(summaries))
-	for i, s := range summaries {
-		if err := s.Validate(); err != nil {
-			return nil, fmt.Errorf("summary %d: %w", i, err)
+	const chunk = 4096
+	chunks := (len(summaries) + chunk - 1) / chunk
+	errs := make([]error, chunks)
+	parallelFor(runtime.GOMAXPROCS(0), chunks, func(c int) {
+		for i := c * chunk; i < min((c+1)*chunk, len(summaries)); i++ {
+			s := summaries[i]
+			if err := s.Validate(); err != nil {
+				errs[c] = fmt.Errorf("summary %d: %w", i, err)
+				return
+			}
+			out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
 		}
-		out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// parallelFor calls f(0), …, f(n−1) on up to workers goroutines and waits
+// for them.
+func parallelFor(workers, n int, f func(i int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

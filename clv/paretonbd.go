@@ -88,7 +88,16 @@ func (m ParetoNBD) terms(x, tx, T float64, grad bool) pnbdTerms {
 // non-nil, adds w times its gradient with respect to (r, α, s, β) to grad.
 // It also returns ln P(alive).
 func (m ParetoNBD) logLik(x, tx, T, w float64, grad []float64) (ll, lnAlive float64) {
-	p := m.terms(x, tx, T, grad != nil)
+	var dg float64
+	if grad != nil {
+		dg = digamma(m.R+x) - digamma(m.R)
+	}
+	return m.combine(x, m.terms(x, tx, T, grad != nil), lgamma(m.R+x)-lgamma(m.R), dg, w, grad)
+}
+
+// combine assembles the log-likelihood from its terms; lg is
+// ln Γ(r+x) − ln Γ(r) and dg its r-derivative ψ(r+x) − ψ(r).
+func (m ParetoNBD) combine(x float64, p pnbdTerms, lg, dg, w float64, grad []float64) (ll, lnAlive float64) {
 	k := m.S / (m.R + m.S + x)
 	// D/e^{l1} = e^{l0−l1} + k·(1 − e^{l2−l1}); the integral part is ≥ 0.
 	e0 := math.Exp(p.l0 - p.l1)
@@ -99,12 +108,12 @@ func (m ParetoNBD) logLik(x, tx, T, w float64, grad []float64) (ll, lnAlive floa
 	e2 := math.Exp(p.l2 - p.l1)
 	d := e0 + k*diff
 	lnD := p.l1 + math.Log(d)
-	ll = lgamma(m.R+x) - lgamma(m.R) + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + lnD
+	ll = lg + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + lnD
 	lnAlive = p.l0 - lnD
 	if grad != nil {
 		rsx := m.R + m.S + x
 		dk := [4]float64{-m.S / (rsx * rsx), 0, (m.R + x) / (rsx * rsx), 0}
-		base := [4]float64{digamma(m.R+x) - digamma(m.R) + math.Log(m.Alpha), m.R / m.Alpha, math.Log(m.Beta), m.S / m.Beta}
+		base := [4]float64{dg + math.Log(m.Alpha), m.R / m.Alpha, math.Log(m.Beta), m.S / m.Beta}
 		for j := range 4 {
 			dD := e0*p.d0[j] + dk[j]*diff + k*(p.d1[j]-e2*p.d2[j])
 			grad[j] += w * (base[j] + dD/d)

@@ -115,21 +115,29 @@ func Compress(summaries []Summary) []Pattern {
 
 // CompressPatterns merges patterns with identical (Frequency, Recency, T),
 // adding their weights, and returns them sorted as Compress does. Patterns
-// with zero weight are dropped. The input is not modified.
+// with zero weight are dropped. The input is not modified. Grouping is by
+// hashing, so the cost grows with the number of patterns and the sort only
+// touches the distinct ones.
 func CompressPatterns(patterns []Pattern) []Pattern {
-	ps := slices.Clone(patterns)
-	slices.SortFunc(ps, comparePatterns)
-	out := ps[:0]
-	for _, p := range ps {
+	type key struct {
+		x     int
+		tx, t float64
+	}
+	index := make(map[key]int, len(patterns)/4)
+	var out []Pattern
+	for _, p := range patterns {
 		if p.Weight == 0 {
 			continue
 		}
-		if n := len(out); n > 0 && comparePatterns(out[n-1], p) == 0 {
-			out[n-1].Weight += p.Weight
+		k := key{p.Frequency, p.Recency, p.T}
+		if i, ok := index[k]; ok {
+			out[i].Weight += p.Weight
 			continue
 		}
+		index[k] = len(out)
 		out = append(out, p)
 	}
+	slices.SortFunc(out, comparePatterns)
 	return slices.Clip(out)
 }
 

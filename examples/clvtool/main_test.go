@@ -69,3 +69,88 @@ func TestSummarizeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFitPredict(t *testing.T) {
+	in := "../../testdata/cdnow_customers_summary.csv"
+	// The published file names its id column ID; clvtool wants id.
+	b, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := writeFile(t, "cdnow.csv", strings.Replace(string(b), "ID,", "id,", 1))
+	out, err := runTool(t, "fit", "-model", "bgnbd", "-in", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"model":"bgnbd"`, `"converged":true`, `"n":2357`, `"std_errors"`, `"log_likelihood":-9582.42`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fit output lacks %s:\n%s", want, out)
+		}
+	}
+	params := writeFile(t, "fit.json", out)
+	pred, err := runTool(t, "predict", "-model", "bgnbd", "-params", params, "-in", data, "-horizon", "39")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(pred), "\n")
+	if len(lines) != 2358 || lines[0] != "id,p_alive,expected_purchases" || !strings.HasPrefix(lines[1], "1,0.7266") {
+		t.Errorf("predict: %d lines, head %q", len(lines), lines[:2])
+	}
+	if _, err := runTool(t, "predict", "-model", "pnbd", "-params", params, "-in", data, "-horizon", "39"); err == nil {
+		t.Error("predict accepted a model name that does not match the parameters")
+	}
+}
+
+func TestFitPredictErrors(t *testing.T) {
+	params := writeFile(t, "p.json", `{"model":"bgnbd","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4}}`)
+	for _, tc := range []struct {
+		name, csv string
+		want      string
+	}{
+		{"recency > T", "id,frequency,recency,T\n1,2,30,38\n2,1,40,38\n", "row 3"},
+		{"negative", "id,frequency,recency,T\n1,-2,30,38\n", `row 2, column "frequency"`},
+		{"fractional frequency", "id,frequency,recency,T\n1,2.5,30,38\n", "not a whole number"},
+		{"missing column", "id,frequency,T\n1,2,38\n", `missing column "recency"`},
+		{"not a number", "id,frequency,recency,T\n1,2,abc,38\n", `row 2, column "recency"`},
+	} {
+		in := writeFile(t, "in.csv", tc.csv)
+		for _, args := range [][]string{
+			{"fit", "-model", "bgnbd", "-in", in},
+			{"predict", "-params", params, "-in", in, "-horizon", "10"},
+		} {
+			_, err := runTool(t, args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s %s: got %v, want an error containing %q", tc.name, args[0], err, tc.want)
+			}
+		}
+	}
+	in := writeFile(t, "ok.csv", "frequency,recency,T,weight\n0,0,10,3\n2,5,10,1\n")
+	if _, err := runTool(t, "fit", "-model", "nope", "-in", in); err == nil {
+		t.Error("unknown model accepted")
+	}
+	if _, err := runTool(t, "predict", "-params", params, "-in", in); err == nil {
+		t.Error("missing horizon accepted")
+	}
+}
+
+func FuzzReadSummaries(f *testing.F) {
+	f.Add("id,frequency,recency,T,weight\n1,2,3,4,1\n")
+	f.Add("frequency,recency,T\n0,0,0\n1,1e3,1e4\n")
+	f.Add("id,frequency,recency,T,monetary_value\na,1,1,2,3.5\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, money := range []bool{false, true} {
+			rows, err := readSummaries(strings.NewReader(in), money)
+			if err != nil {
+				if !strings.Contains(err.Error(), "row") && !strings.Contains(err.Error(), "no data") {
+					t.Fatalf("error without a row: %v", err)
+				}
+				continue
+			}
+			for _, r := range rows {
+				if err := r.s.Validate(); err != nil {
+					t.Fatalf("accepted an invalid summary: %v", err)
+				}
+			}
+		}
+	})
+}

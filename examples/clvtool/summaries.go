@@ -49,7 +49,11 @@ func readTable(r io.Reader, required ...string) (*table, error) {
 			break
 		}
 		if err != nil {
-			return nil, err // csv.ParseError names the line
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("row %d: %w", pe.Line, pe.Err)
+			}
+			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
 		t.rows = append(t.rows, rec)

@@ -1,0 +1,74 @@
+package clv
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// simulatedCohort returns n summaries simulated from m, with ages spread
+// over one year and purchase times rounded to whole days as a daily log
+// gives them, in weeks.
+func simulatedCohort(m TransactionModel, n int) []Summary {
+	rng := rand.New(rand.NewPCG(uint64(n), 42))
+	T := make([]float64, n)
+	for i := range T {
+		T[i] = float64(rng.IntN(365)+1) / 7
+	}
+	ss := m.Simulate(rng, T, UnitWeek)
+	for i := range ss {
+		d := float64(int(ss[i].Recency*7)) / 7
+		ss[i].Recency = d
+	}
+	return ss
+}
+
+var benchSizes = []int{10_000, 100_000, 1_000_000}
+
+func BenchmarkFit(b *testing.B) {
+	ctx := context.Background()
+	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, MBGNBD{0.5, 6.2, 0.9, 1.6}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+		for _, n := range benchSizes {
+			if _, ok := m.(ParetoNBD); ok && n > 100_000 && testing.Short() {
+				continue
+			}
+			b.Run(fmt.Sprintf("%s/customers=%d", m.Name(), n), func(b *testing.B) {
+				ss := simulatedCohort(m, n)
+				b.ReportAllocs()
+				for b.Loop() {
+					// Compression is part of the cost of a fit from summaries.
+					data := Compress(ss)
+					var err error
+					switch m.(type) {
+					case BGNBD:
+						_, _, err = FitBGNBD(ctx, data, FitOptions{})
+					case MBGNBD:
+						_, _, err = FitMBGNBD(ctx, data, FitOptions{})
+					case ParetoNBD:
+						_, _, err = FitParetoNBD(ctx, data, FitOptions{})
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, MBGNBD{0.5, 6.2, 0.9, 1.6}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%s/customers=%d", m.Name(), n), func(b *testing.B) {
+				ss := simulatedCohort(m, n)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Predict(m, ss, 39); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
