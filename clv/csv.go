@@ -164,6 +164,11 @@ func (tr *CSVReader) parse(rec []string) (t Transaction, skip bool, err error) {
 				Err: fmt.Errorf("not a time in layout %q or RFC 3339", tr.layout)}
 		}
 	}
+	if when.IsZero() {
+		// time.Time's zero value stands for "no time" throughout Go.
+		return t, false, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
+			Err: errors.New("the zero time (0001-01-01T00:00:00Z) is not a purchase time")}
+	}
 	var amount decimal.Decimal
 	if tr.iAmount >= 0 {
 		as, err := tr.field(rec, tr.iAmount, tr.opts.Amount)
