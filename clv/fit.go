@@ -55,6 +55,9 @@ type FitReport struct {
 	N float64 `json:"n"`
 	// Patterns is the number of distinct patterns the fit ran on.
 	Patterns int `json:"patterns"`
+	// Excluded counts customers left out of the fit by the model's
+	// definition (Gamma-Gamma: those without repeat purchases).
+	Excluded int `json:"excluded,omitempty"`
 	// Iterations and Evaluations count the optimiser's major iterations and
 	// likelihood evaluations over all attempts.
 	Iterations  int `json:"iterations"`

@@ -20,12 +20,7 @@ import (
 // Summary.Validate; Predict checks it for you); results for invalid
 // summaries are unspecified.
 type TransactionModel interface {
-	// Name returns the model's short name: "bgnbd", "mbgnbd" or "pnbd".
-	Name() string
-	// Params returns the parameters by name, as in the JSON form.
-	Params() map[string]float64
-	// Validate reports whether the parameters are in the model's domain.
-	Validate() error
+	Model
 	// LogLikelihood returns the log-likelihood of the summary.
 	LogLikelihood(s Summary) float64
 	// ProbabilityAlive returns P(alive at T | history).
@@ -46,7 +41,23 @@ type TransactionModel interface {
 	Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary
 }
 
+// Model is what every fitted model of the package has: a short name, its
+// parameters by name and a check of their domain. MarshalModel and
+// UnmarshalModel persist any Model.
+type Model interface {
+	// Name returns the model's short name: "bgnbd", "mbgnbd", "pnbd",
+	// "bgbb", "sbg" or "gg".
+	Name() string
+	// Params returns the parameters by name, as in the JSON form.
+	Params() map[string]float64
+	// Validate reports whether the parameters are in the model's domain.
+	Validate() error
+}
+
 var (
+	_ Model            = BGBB{}
+	_ Model            = SBG{}
+	_ Model            = GammaGamma{}
 	_ TransactionModel = BGNBD{}
 	_ TransactionModel = MBGNBD{}
 	_ TransactionModel = ParetoNBD{}
@@ -96,7 +107,7 @@ type modelJSON struct {
 //
 // Numbers are written with full precision, so UnmarshalModel gives back the
 // same model bit for bit.
-func MarshalModel(m TransactionModel, report *FitReport) ([]byte, error) {
+func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -112,7 +123,7 @@ func MarshalModel(m TransactionModel, report *FitReport) ([]byte, error) {
 // UnmarshalModel reads a model written by MarshalModel (or any JSON object
 // with "model" and "params"; "version", when present, must be 1). It
 // returns the fit report when the object has one.
-func UnmarshalModel(data []byte) (TransactionModel, *FitReport, error) {
+func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 	var raw struct {
 		Version *int               `json:"version"`
 		Model   string             `json:"model"`
@@ -139,18 +150,18 @@ func UnmarshalModel(data []byte) (TransactionModel, *FitReport, error) {
 	return m, &rep, nil
 }
 
-// NewModel returns the transaction model with the given name ("bgnbd",
-// "mbgnbd" or "pnbd") and parameters, checking that every parameter is
-// present, known and valid.
-func NewModel(name string, params map[string]float64) (TransactionModel, error) {
-	var names []string
-	switch name {
-	case "bgnbd", "mbgnbd":
-		names = bgNames
-	case "pnbd":
-		names = pnbdNames
-	default:
-		return nil, fmt.Errorf("%w: unknown model %q (want bgnbd, mbgnbd or pnbd)", ErrInvalidParams, name)
+// modelNames lists each model's parameter names in order.
+var modelNames = map[string][]string{
+	"bgnbd": bgNames, "mbgnbd": bgNames, "pnbd": pnbdNames, "bgbb": bgbbNames, "sbg": sbgNames, "gg": ggNames,
+}
+
+// NewModel returns the model with the given name ("bgnbd", "mbgnbd",
+// "pnbd", "bgbb", "sbg" or "gg") and parameters, checking that every
+// parameter is present, known and valid.
+func NewModel(name string, params map[string]float64) (Model, error) {
+	names, ok := modelNames[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown model %q (want bgnbd, mbgnbd, pnbd, bgbb, sbg or gg)", ErrInvalidParams, name)
 	}
 	v := make([]float64, len(names))
 	for i, n := range names {
@@ -165,14 +176,20 @@ func NewModel(name string, params map[string]float64) (TransactionModel, error) 
 			return nil, fmt.Errorf("%w: %s: unknown parameter %q", ErrInvalidParams, name, k)
 		}
 	}
-	var m TransactionModel
+	var m Model
 	switch name {
 	case "bgnbd":
 		m = BGNBD{v[0], v[1], v[2], v[3]}
 	case "mbgnbd":
 		m = MBGNBD{v[0], v[1], v[2], v[3]}
-	default:
+	case "pnbd":
 		m = ParetoNBD{v[0], v[1], v[2], v[3]}
+	case "bgbb":
+		m = BGBB{v[0], v[1], v[2], v[3]}
+	case "sbg":
+		m = SBG{v[0], v[1]}
+	default:
+		m = GammaGamma{v[0], v[1], v[2]}
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // simulatedCohort returns n summaries simulated from m, with ages spread
@@ -70,5 +72,63 @@ func BenchmarkPredict(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+func BenchmarkLifetimeValue(b *testing.B) {
+	gg := GammaGamma{6.25, 3.74, 15.45}
+	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%s/customers=%d", m.Name(), n), func(b *testing.B) {
+				ss := simulatedCohort(m, n)
+				for i := range ss {
+					if ss[i].Frequency > 0 {
+						ss[i].MonetaryValue = decimal.New(int64(1000+i%5000), -2)
+					}
+				}
+				opts := ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := LifetimeValue(m, gg, ss, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkFitBGBB(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
+			ps := BGBB{1.2, 0.75, 0.66, 2.78}.Simulate(rand.New(rand.NewPCG(1, 2)), n, 6)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := FitBGBB(ctx, ps, FitOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFitSBG(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
+			life := SBG{0.7, 1.2}.Simulate(rand.New(rand.NewPCG(1, 2)), n)
+			obs := make([]SBGObservation, n)
+			for i, l := range life {
+				// Observed over 12 periods: churned by then or still there.
+				obs[i] = SBGObservation{Periods: min(l, 12), Churned: l <= 12, Weight: 1}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := FitSBG(ctx, obs, FitOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

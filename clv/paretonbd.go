@@ -170,9 +170,34 @@ func (m ParetoNBD) ExpectedPurchasesNew(t float64) float64 {
 	return expectedAlive(m.R, m.Alpha, m.S, m.Beta, t)
 }
 
-// pmfNodes is the number of Gauss–Legendre nodes for the dropout integral
-// of the pmf; its integrand is smooth and bounded on [0, t].
-const pmfNodes = 256
+// glNodes and glWeights are 24-point Gauss–Legendre nodes and weights on
+// [−1, 1], computed once.
+var glNodes, glWeights = func() ([]float64, []float64) {
+	x, w := make([]float64, 24), make([]float64, 24)
+	quad.Legendre{}.FixedLocations(x, w, -1, 1)
+	return x, w
+}()
+
+// octaveIntegral integrates f over [0, t] with Gauss–Legendre rules on the
+// octaves [t/2^(k+1), t/2^k], k < 48, and on [0, t/2^48]: a sharp peak or
+// kink near 0, at any scale down to t·1e−14, gets as many nodes as the rest.
+func octaveIntegral(f func(float64) float64, t float64) float64 {
+	const octaves = 48
+	total := 0.0
+	hi := t
+	for k := 0; k <= octaves; k++ {
+		lo := hi / 2
+		if k == octaves {
+			lo = 0
+		}
+		mid, half := (hi+lo)/2, (hi-lo)/2
+		for i, x := range glNodes {
+			total += glWeights[i] * half * f(mid+half*x)
+		}
+		hi = lo
+	}
+	return total
+}
 
 // pmfAlive returns P(X(t) = n) for a customer alive at 0 with the given
 // parameters: alive at t with n purchases, or dropped out at ω ≤ t with n
@@ -181,7 +206,8 @@ const pmfNodes = 256
 //	(β/(β+t))^s NB(n; r, α/(α+t))
 //	  + Γ(r+n) α^r s β^s/(Γ(r) n!) ∫₀ᵗ ω^n (α+ω)^−(r+n) (β+ω)^−(s+1) dω.
 //
-// The integral is computed by Gauss–Legendre quadrature in logs.
+// The integral is computed by Gauss–Legendre quadrature over octaves of
+// [0, t] (the integrand peaks near 0 when s or α are extreme).
 func pmfAlive(r, alpha, s, beta float64, n int, t float64) float64 {
 	x := float64(n)
 	lc := lgamma(r+x) - lgamma(r) - lgamma(x+1)
@@ -199,7 +225,7 @@ func pmfAlive(r, alpha, s, beta float64, n int, t float64) float64 {
 			return math.Exp(lw - r*math.Log(alpha+w) + r*math.Log(alpha) + s*math.Log(beta) -
 				(s+1)*math.Log(beta+w) + lc + math.Log(s))
 		}
-		v += quad.Fixed(integrand, 0, t, pmfNodes, quad.Legendre{}, 0)
+		v += octaveIntegral(integrand, t)
 	}
 	return v
 }
@@ -241,4 +267,9 @@ func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
 			x, tx = x+1, t
 		}
 	})
+}
+
+func (m ParetoNBD) curve(s Summary) func(float64) float64 {
+	pa, x := m.ProbabilityAlive(s), float64(s.Frequency)
+	return func(t float64) float64 { return pa * expectedAlive(m.R+x, m.Alpha+s.T, m.S, m.Beta+s.T, t) }
 }

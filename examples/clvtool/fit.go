@@ -6,17 +6,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
 	"github.com/clvkit/clvkit/clv"
 )
 
-// fitCmd: clvtool fit -model bgnbd|mbgnbd|pnbd -in FILE [-penalty X]
+// fitCmd: clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X]
 func fitCmd(args []string, out *bufio.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
-	model := fs.String("model", "", "model: bgnbd, mbgnbd or pnbd")
-	in := fs.String("in", "", "summary CSV: id,frequency,recency,T[,weight] (- for standard input)")
+	model := fs.String("model", "", "model: bgnbd, mbgnbd, pnbd, bgbb, sbg or gg")
+	in := fs.String("in", "", "input CSV (- for standard input); columns depend on the model, see 'clvtool help'")
 	penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -26,29 +27,12 @@ func fitCmd(args []string, out *bufio.Writer) error {
 		return fmt.Errorf("fit: %w", err)
 	}
 	defer f.Close()
-	rows, err := readSummaries(f, false)
-	if err != nil {
-		return fmt.Errorf("fit: %s: %w", *in, err)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := clv.FitOptions{Penalty: *penalty}
-	data := patterns(rows)
-	var m clv.TransactionModel
-	var rep clv.FitReport
-	switch *model {
-	case "bgnbd":
-		m, rep, err = clv.FitBGNBD(ctx, data, opts)
-	case "mbgnbd":
-		m, rep, err = clv.FitMBGNBD(ctx, data, opts)
-	case "pnbd":
-		m, rep, err = clv.FitParetoNBD(ctx, data, opts)
-	default:
-		return fmt.Errorf("fit: -model %q: want bgnbd, mbgnbd or pnbd", *model)
-	}
+	m, rep, err := fitModel(ctx, *model, f, clv.FitOptions{Penalty: *penalty})
 	var ce *clv.ConvergenceError
 	if err != nil && !errors.As(err, &ce) {
-		return fmt.Errorf("fit: %w", err)
+		return fmt.Errorf("fit: %s: %w", *in, err)
 	}
 	b, merr := clv.MarshalModel(m, &rep)
 	if merr != nil {
@@ -62,4 +46,53 @@ func fitCmd(args []string, out *bufio.Writer) error {
 		return fmt.Errorf("fit: %w", err)
 	}
 	return nil
+}
+
+func fitModel(ctx context.Context, model string, r io.Reader, opts clv.FitOptions) (clv.Model, clv.FitReport, error) {
+	switch model {
+	case "bgnbd", "mbgnbd", "pnbd":
+		rows, err := readSummaries(r, false)
+		if err != nil {
+			return nil, clv.FitReport{}, err
+		}
+		data := patterns(rows)
+		switch model {
+		case "bgnbd":
+			return wrap(clv.FitBGNBD(ctx, data, opts))
+		case "mbgnbd":
+			return wrap(clv.FitMBGNBD(ctx, data, opts))
+		default:
+			return wrap(clv.FitParetoNBD(ctx, data, opts))
+		}
+	case "bgbb":
+		ps, _, err := readBGBB(r)
+		if err != nil {
+			return nil, clv.FitReport{}, err
+		}
+		return wrap(clv.FitBGBB(ctx, ps, opts))
+	case "sbg":
+		obs, err := readCohort(r)
+		if err != nil {
+			return nil, clv.FitReport{}, err
+		}
+		return wrap(clv.FitSBG(ctx, obs, opts))
+	case "gg":
+		obs, err := readSpend(r)
+		if err != nil {
+			return nil, clv.FitReport{}, err
+		}
+		return wrap(clv.FitGammaGamma(ctx, obs, opts))
+	}
+	return nil, clv.FitReport{}, fmt.Errorf("-model %q: want bgnbd, mbgnbd, pnbd, bgbb, sbg or gg", model)
+}
+
+// wrap widens a concrete model to clv.Model, keeping a nil model nil.
+func wrap[M clv.Model](m M, rep clv.FitReport, err error) (clv.Model, clv.FitReport, error) {
+	if err != nil {
+		var ce *clv.ConvergenceError
+		if !errors.As(err, &ce) {
+			return nil, rep, err
+		}
+	}
+	return m, rep, err
 }

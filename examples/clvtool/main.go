@@ -7,23 +7,37 @@
 //	                  [-unit day|week|month] [-period day|week|month] [-tz ZONE]
 //	                  -end YYYY-MM-DD [-calibration-end YYYY-MM-DD]
 //
-//	clvtool fit -model bgnbd|mbgnbd|pnbd -in FILE [-penalty X]
+//	clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X]
 //	clvtool predict [-model M] -params FIT.json -in FILE -horizon t
+//	clvtool value [-model M] -params FIT.json -spend GG.json -in FILE -steps N
+//	              -step-length L -discount d [-margin m]
 //
 // summarize writes per-customer summaries as CSV to standard output:
 // id,frequency,recency,T[,monetary_value], or with -calibration-end
 // id,frequency_cal,recency_cal,T_cal,[monetary_value_cal,]frequency_holdout,
 // [monetary_value_holdout,]duration_holdout.
 //
-// fit reads summaries (id,frequency,recency,T with an optional weight
-// column) and prints one JSON object: the model, its parameters and the fit
-// report (log_likelihood, n, converged, iterations, std_errors, aic, bic).
+// fit reads, by model: bgnbd, mbgnbd, pnbd: id,frequency,recency,T with an
+// optional weight column; bgbb: frequency,recency,n_periods with optional
+// weight and id; sbg: period,alive (survivors at the start of consecutive
+// periods from 0, the cohort size); gg: frequency,monetary_value (other
+// columns ignored; customers with frequency 0 are left out and counted as
+// "excluded"). It prints one JSON object: the model, its parameters and the
+// fit report (log_likelihood, n, converged, iterations, std_errors, aic,
+// bic).
 // A fit that does not converge prints its best point with converged false
 // and exits non-zero.
 //
 // predict reads such a JSON object (only "model" and "params" are needed)
 // and summaries, and prints id,p_alive,expected_purchases: P(alive) at T and
 // the expected purchases in (T, T+t], one row per input row in input order.
+// For bgbb the horizon is a whole number of opportunities and ids default to
+// the row index.
+//
+// value prints id,expected_spend,clv, where clv = margin × Σ_{i=1..N} spend ×
+// (E[X(i·L)] − E[X((i−1)·L)] | history)/(1+d)^i and spend is the
+// Gamma-Gamma conditional expected spend; money is printed to the cent
+// (rounded half to even).
 //
 // Numbers are printed with as many digits as it takes to read them back
 // exactly. Errors name the row and go to standard error; the exit status is
@@ -45,6 +59,7 @@ commands:
   summarize   transaction log -> per-customer summaries (CSV)
   fit         summaries -> model parameters and fit report (JSON)
   predict     model + summaries -> P(alive) and expected purchases (CSV)
+  value       model + spend model + summaries -> lifetime value in money (CSV)
 
 run 'clvtool COMMAND -h' for the flags of a command`
 
@@ -71,6 +86,8 @@ func run(args []string, stdout io.Writer) error {
 		err = fitCmd(args[1:], w)
 	case "predict":
 		err = predictCmd(args[1:], w)
+	case "value":
+		err = valueCmd(args[1:], w)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(os.Stderr, usage)
 		return nil

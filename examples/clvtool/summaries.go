@@ -167,3 +167,101 @@ func patterns(rows []summaryRow) []clv.Pattern {
 	}
 	return clv.CompressPatterns(ps)
 }
+
+// readBGBB reads frequency,recency,n_periods with optional weight and id
+// columns; ids default to the row index.
+func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
+	t, err := readTable(r, "frequency", "recency", "n_periods")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(t.rows) == 0 {
+		return nil, nil, errors.New("no data rows")
+	}
+	ps := make([]clv.BGBBPattern, len(t.rows))
+	ids := make([]string, len(t.rows))
+	for i := range t.rows {
+		p := clv.BGBBPattern{Weight: 1}
+		if p.Frequency, err = t.count(i, "frequency"); err != nil {
+			return nil, nil, err
+		}
+		if p.Recency, err = t.count(i, "recency"); err != nil {
+			return nil, nil, err
+		}
+		if p.Periods, err = t.count(i, "n_periods"); err != nil {
+			return nil, nil, err
+		}
+		if t.has("weight") {
+			if p.Weight, err = t.float(i, "weight"); err != nil {
+				return nil, nil, err
+			}
+		}
+		ids[i] = strconv.Itoa(i)
+		if t.has("id") {
+			if ids[i], err = t.str(i, "id"); err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := p.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("row %d: %w", t.lines[i], err)
+		}
+		ps[i] = p
+	}
+	return ps, ids, nil
+}
+
+// readCohort reads period,alive: survivors at the start of consecutive
+// periods, period 0 being the cohort size.
+func readCohort(r io.Reader) ([]clv.SBGObservation, error) {
+	t, err := readTable(r, "period", "alive")
+	if err != nil {
+		return nil, err
+	}
+	alive := make([]float64, len(t.rows))
+	for i := range t.rows {
+		p, err := t.count(i, "period")
+		if err != nil {
+			return nil, err
+		}
+		if p != i {
+			return nil, fmt.Errorf("row %d, column %q: period %d, want %d (consecutive periods from 0)", t.lines[i], "period", p, i)
+		}
+		if alive[i], err = t.float(i, "alive"); err != nil {
+			return nil, err
+		}
+		if i > 0 && alive[i] > alive[i-1] {
+			return nil, fmt.Errorf("row %d, column %q: survivors rise from %v to %v", t.lines[i], "alive", alive[i-1], alive[i])
+		}
+	}
+	return clv.CohortObservations(alive)
+}
+
+// readSpend reads id,frequency,monetary_value (other columns ignored) for
+// the Gamma-Gamma fit.
+func readSpend(r io.Reader) ([]clv.SpendObservation, error) {
+	t, err := readTable(r, "frequency", "monetary_value")
+	if err != nil {
+		return nil, err
+	}
+	if len(t.rows) == 0 {
+		return nil, errors.New("no data rows")
+	}
+	obs := make([]clv.SpendObservation, len(t.rows))
+	for i := range t.rows {
+		o := clv.SpendObservation{Weight: 1}
+		if o.Frequency, err = t.count(i, "frequency"); err != nil {
+			return nil, err
+		}
+		if o.Mean, err = t.float(i, "monetary_value"); err != nil {
+			return nil, err
+		}
+		if o.Frequency > 0 && o.Mean == 0 {
+			return nil, fmt.Errorf("row %d, column %q: a repeat buyer with zero mean spend has no Gamma-Gamma density", t.lines[i], "monetary_value")
+		}
+		if o.Frequency == 0 && o.Mean != 0 {
+			return nil, fmt.Errorf("row %d, column %q: monetary value %v with frequency 0 (it is the mean of repeat purchases)", t.lines[i], "monetary_value", o.Mean)
+		}
+		obs[i] = o
+	}
+	return obs, nil
+}
