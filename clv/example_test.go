@@ -1,11 +1,13 @@
 package clv_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/shopspring/decimal"
 )
 
 func ExampleSummarizer() {
@@ -72,4 +74,95 @@ func ExampleCompress() {
 	// Output:
 	// x=0 t_x=0 T=10 weight=2
 	// x=2 t_x=5 T=10 weight=1
+}
+
+func ExampleBGNBD() {
+	// Fader, Hardie & Lee's CDNOW estimates (weeks).
+	m := clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752}
+	c := clv.Summary{ID: "1", Frequency: 2, Recency: 30.43, T: 38.86, Unit: clv.UnitWeek}
+	fmt.Printf("P(alive) = %.4f\n", m.ProbabilityAlive(c))
+	fmt.Printf("expected purchases in the next 39 weeks = %.4f\n", m.ExpectedPurchases(c, 39))
+	fmt.Printf("a new customer's expected repeat purchases in 78 weeks = %.4f\n", m.ExpectedPurchasesNew(78))
+	// Output:
+	// P(alive) = 0.7266
+	// expected purchases in the next 39 weeks = 1.2259
+	// a new customer's expected repeat purchases in 78 weeks = 1.8580
+}
+
+func ExampleFitBGNBD() {
+	// Three kinds of customers, as weighted patterns (frequency, recency, T).
+	data := []clv.Pattern{
+		{Frequency: 0, Recency: 0, T: 38, Weight: 1400},
+		{Frequency: 1, Recency: 10, T: 38, Weight: 500},
+		{Frequency: 3, Recency: 30, T: 38, Weight: 300},
+		{Frequency: 8, Recency: 37, T: 38, Weight: 100},
+		{Frequency: 2, Recency: 5, T: 38, Weight: 150},
+	}
+	m, report, err := clv.FitBGNBD(context.Background(), data, clv.FitOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("converged %v on %v customers in %d patterns\n", report.Converged, report.N, report.Patterns)
+	fmt.Printf("P(alive) of a one-purchase customer seen at week 10: %.2f\n",
+		m.ProbabilityAlive(clv.Summary{Frequency: 1, Recency: 10, T: 38}))
+	// Output:
+	// converged true on 2450 customers in 5 patterns
+	// P(alive) of a one-purchase customer seen at week 10: 0.41
+}
+
+func ExampleLifetimeValue() {
+	m := clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752}
+	spend := clv.GammaGamma{P: 6.248803, Q: 3.744588, Gamma: 15.447747}
+	customers := []clv.Summary{
+		{ID: "loyal", Frequency: 10, Recency: 37, T: 38.86, MonetaryValue: decimal.RequireFromString("41.50"), Unit: clv.UnitWeek},
+		{ID: "lapsed", Frequency: 2, Recency: 4, T: 38.86, MonetaryValue: decimal.RequireFromString("30.00"), Unit: clv.UnitWeek},
+		{ID: "new", Frequency: 0, Recency: 0, T: 2, Unit: clv.UnitWeek},
+	}
+	// One year in months of 4.345 weeks, 1% a month, a 30% margin, to the cent.
+	values, err := clv.LifetimeValue(m, spend, customers, clv.ValueOptions{
+		Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, v := range clv.RankByValue(values) {
+		fmt.Printf("%-6s spend %s, %.2f purchases, value %s\n", v.ID, v.SpendPerPurchase, v.ExpectedPurchases, v.Value)
+	}
+	fmt.Println("total", clv.SummarizeValues(values).Total)
+	// Output:
+	// loyal  spend 41.23, 8.26 purchases, value 96.33
+	// new    spend 35.17, 1.13 purchases, value 11.27
+	// lapsed spend 30.93, 0.21 purchases, value 1.86
+	// total 109.46
+}
+
+func ExampleSBG() {
+	// Fader & Hardie's "regular" cohort, fitted on years 1-7.
+	obs, _ := clv.CohortObservations([]float64{1000, 631, 468, 382, 326, 289, 262, 241})
+	m, _, err := clv.FitSBG(context.Background(), obs, clv.FitOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	del, _ := m.DEL(0.10)
+	derl, _ := m.DERL(0.10, 5)
+	fmt.Printf("alpha %.3f beta %.3f\n", m.Alpha, m.Beta)
+	fmt.Printf("S(12) = %.3f, retention in year 12 = %.3f\n", m.Survival(12), m.RetentionRate(12))
+	fmt.Printf("DEL = %.4f payments; after 5 payments, DERL = %.4f\n", del, derl)
+	// Output:
+	// alpha 0.704 beta 1.182
+	// S(12) = 0.170, retention in year 12 = 0.945
+	// DEL = 3.6949 payments; after 5 payments, DERL = 5.8941
+}
+
+func ExampleBGBB() {
+	m := clv.BGBB{Alpha: 1.2035, Beta: 0.7497, Gamma: 0.6567, Delta: 2.7834}
+	donor := clv.BGBBPattern{Frequency: 3, Recency: 4, Periods: 6}
+	fmt.Printf("P(alive) = %.4f\n", m.ProbabilityAlive(donor, 0))
+	fmt.Printf("expected donations over the next 5 years = %.4f\n", m.ExpectedPurchases(donor, 5))
+	// Output:
+	// P(alive) = 0.4725
+	// expected donations over the next 5 years = 1.0346
 }

@@ -154,3 +154,85 @@ func FuzzReadSummaries(f *testing.F) {
 		}
 	})
 }
+
+func TestFitOtherModels(t *testing.T) {
+	bb := writeFile(t, "bb.csv", "frequency,recency,n_periods,weight\n0,0,6,3464\n1,1,6,1091\n6,6,6,1203\n3,5,6,300\n")
+	out, err := runTool(t, "fit", "-model", "bgbb", "-in", bb)
+	if err != nil || !strings.Contains(out, `"model":"bgbb"`) || !strings.Contains(out, `"delta"`) {
+		t.Fatalf("fit bgbb: %v\n%s", err, out)
+	}
+	params := writeFile(t, "bb.json", out)
+	pred, err := runTool(t, "predict", "-model", "bgbb", "-params", params, "-in", bb, "-horizon", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(pred), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[1], "0,") || !strings.HasPrefix(lines[4], "3,") {
+		t.Errorf("predict bgbb:\n%s", pred)
+	}
+	if _, err := runTool(t, "predict", "-params", params, "-in", bb, "-horizon", "2.5"); err == nil {
+		t.Error("fractional bgbb horizon accepted")
+	}
+
+	sbg := writeFile(t, "sbg.csv", "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n")
+	if out, err := runTool(t, "fit", "-model", "sbg", "-in", sbg); err != nil || !strings.Contains(out, `"alpha":0.70`) {
+		t.Errorf("fit sbg: %v\n%s", err, out)
+	}
+	bad := writeFile(t, "sbg.csv", "period,alive\n0,1000\n1,631\n3,468\n")
+	if _, err := runTool(t, "fit", "-model", "sbg", "-in", bad); err == nil || !strings.Contains(err.Error(), "row 4") {
+		t.Errorf("gap in periods: %v", err)
+	}
+}
+
+func TestValue(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/cdnow_customers_summary_with_transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "ID,x,t_x,T,zbar", "id,frequency,recency,T,monetary_value", 1)
+	data := writeFile(t, "cdnow.csv", text)
+	fit := func(model string) string {
+		out, err := runTool(t, "fit", "-model", model, "-in", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return writeFile(t, model+".json", out)
+	}
+	bg, gg := fit("bgnbd"), fit("gg")
+	if !strings.Contains(mustRead(t, gg), `"excluded":1411`) {
+		t.Errorf("gg fit does not report the 1411 customers without repeat purchases: %s", mustRead(t, gg))
+	}
+	out, err := runTool(t, "value", "-model", "bgnbd", "-params", bg, "-spend", gg, "-in", data, "-steps", "12", "-step-length", "4.345", "-discount", "0.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2358 || lines[0] != "id,expected_spend,clv" {
+		t.Fatalf("value: %d lines, head %q", len(lines), lines[:2])
+	}
+	// Customer 1: spend 24.66 to the cent (zbar 22.35 as printed in the file).
+	if !strings.HasPrefix(lines[1], "1,24.66,") {
+		t.Errorf("customer 1: %q", lines[1])
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) != 3 || !strings.Contains(f[2], ".") || len(f[2][strings.Index(f[2], ".")+1:]) != 2 {
+			t.Fatalf("money not printed to the cent: %q", l)
+		}
+	}
+	if _, err := runTool(t, "value", "-params", bg, "-spend", bg, "-in", data, "-steps", "12", "-step-length", "4.345"); err == nil {
+		t.Error("a BG/NBD file accepted as the spend model")
+	}
+	if _, err := runTool(t, "value", "-params", bg, "-spend", gg, "-in", data, "-steps", "0", "-step-length", "4.345"); err == nil {
+		t.Error("zero steps accepted")
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
