@@ -1,0 +1,32 @@
+// Package lifecycle places customers in their life with the business and
+// decides what to offer them next, with the reasons.
+//
+// Seed 001 asks a lifecycle company to track each customer, place them in a
+// segment and a phase, evaluate current and potential value, assign a churn
+// probability and have the right offer ready for each phase; seeds 002 and
+// 003 add the economics (focus on the valuable few; keep LTV at least three
+// times the cost of acquisition). This package turns those into typed,
+// deterministic functions:
+//
+//   - Histories builds each customer's purchase history as of a date;
+//     PhaseRules.Assign places them in exactly one Phase (Prospect, New,
+//     Active, AtRisk, Lapsed, Churned, Reactivated) by recency and tenure
+//     thresholds and, optionally, P(alive) from any clv model; Changes lists
+//     who moved between two dates.
+//   - ScoreRFM gives quantile recency, frequency and monetary scores with an
+//     order-independent tie rule; a SegmentMap (DefaultSegments: Champions …
+//     Lost) is checked at construction to cover every cell exactly once.
+//   - ValuableFew, Concentration and AssignTiers rank predicted value (from
+//     clv.LifetimeValue); ChurnProbability and SubscriptionChurn give churn
+//     risk; LTVToCAC, SubscriptionLTV, RetentionValue (three cash-timing
+//     conventions), MarginMultiple and UndiscountedValue do the economics.
+//   - Decide ranks cross-sell, upgrade, downgrade, retention, win-back and
+//     referral offers by expected value = uplift × value gained − cost,
+//     never recommending a downgrade without a measured effect on churn; a
+//     ContactPolicy then applies caps, cooldowns and quiet periods as of a
+//     given time.
+//
+// Every phase, segment and decision carries a clv.Explanation: the rule,
+// the inputs, the thresholds crossed and the expected-value breakdown. Money
+// is decimal.Decimal; nothing reads the system clock.
+package lifecycle

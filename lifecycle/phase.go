@@ -1,0 +1,241 @@
+package lifecycle
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// Phase is a customer's place in their life with us.
+type Phase uint8
+
+// Lifecycle phases, in the order PhaseRules tests them (see Assign).
+const (
+	// Prospect has not bought yet.
+	Prospect Phase = iota
+	// New bought for the first time recently (onboarding).
+	New
+	// Active buys at their usual pace.
+	Active
+	// AtRisk has been quiet for longer than usual, or the model gives them a
+	// low probability of being alive.
+	AtRisk
+	// Lapsed has been quiet long enough to need winning back.
+	Lapsed
+	// Churned is gone by the rules: quiet for very long, or almost surely
+	// dead by the model.
+	Churned
+	// Reactivated came back after lapsing, recently.
+	Reactivated
+)
+
+var phaseNames = [...]string{"prospect", "new", "active", "at-risk", "lapsed", "churned", "reactivated"}
+
+// String returns the phase's name, e.g. "at-risk".
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return "Phase(" + strconv.Itoa(int(p)) + ")"
+}
+
+// Phases lists every phase in order.
+func Phases() []Phase {
+	return []Phase{Prospect, New, Active, AtRisk, Lapsed, Churned, Reactivated}
+}
+
+// PhaseRules are the thresholds that place a customer in a phase. The zero
+// value of each field means its documented default.
+type PhaseRules struct {
+	// NewDays: a customer whose first purchase is fewer days ago is New.
+	// Default 30.
+	NewDays int
+	// AtRiskDays: an Active customer this many days or more since their last
+	// purchase is AtRisk. Default 60.
+	AtRiskDays int
+	// LapsedDays: this many days or more since the last purchase is Lapsed.
+	// Default 120.
+	LapsedDays int
+	// ChurnedDays: this many days or more since the last purchase is
+	// Churned. Default 365.
+	ChurnedDays int
+	// ReactivatedDays: a customer whose last purchase ended a gap of at least
+	// LapsedDays, fewer than this many days ago, is Reactivated. Default 30.
+	ReactivatedDays int
+	// Model, when set, adds P(alive) from any clv transaction model (in days,
+	// as History.Summary is) to the recency rules: below AtRiskAlive an
+	// otherwise Active or Reactivated customer is AtRisk, below ChurnedAlive
+	// a customer is Churned.
+	Model clv.TransactionModel
+	// AtRiskAlive and ChurnedAlive are the P(alive) thresholds used with
+	// Model. Defaults 0.5 and 0.05.
+	AtRiskAlive, ChurnedAlive float64
+}
+
+func (r PhaseRules) withDefaults() (PhaseRules, error) {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&r.NewDays, 30)
+	def(&r.AtRiskDays, 60)
+	def(&r.LapsedDays, 120)
+	def(&r.ChurnedDays, 365)
+	def(&r.ReactivatedDays, 30)
+	if r.AtRiskAlive == 0 {
+		r.AtRiskAlive = 0.5
+	}
+	if r.ChurnedAlive == 0 {
+		r.ChurnedAlive = 0.05
+	}
+	switch {
+	case r.NewDays < 0 || r.ReactivatedDays < 0:
+		return r, fmt.Errorf("%w: negative day threshold", ErrInvalidConfig)
+	case !(r.AtRiskDays < r.LapsedDays && r.LapsedDays < r.ChurnedDays) || r.AtRiskDays <= 0:
+		return r, fmt.Errorf("%w: want 0 < at-risk days (%d) < lapsed days (%d) < churned days (%d)",
+			ErrInvalidConfig, r.AtRiskDays, r.LapsedDays, r.ChurnedDays)
+	case !(r.ChurnedAlive > 0 && r.ChurnedAlive < r.AtRiskAlive && r.AtRiskAlive < 1):
+		return r, fmt.Errorf("%w: want 0 < churned P(alive) (%v) < at-risk P(alive) (%v) < 1", ErrInvalidConfig, r.ChurnedAlive, r.AtRiskAlive)
+	}
+	if r.Model != nil {
+		if err := r.Model.Validate(); err != nil {
+			return r, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+	}
+	return r, nil
+}
+
+// Assignment is a customer's phase with the reason for it.
+type Assignment struct {
+	ID     string
+	Phase  Phase
+	Reason clv.Explanation
+}
+
+// Assign places a customer in exactly one phase as of h.AsOf. The rules are
+// tested in this order, the first that holds wins: no purchase → Prospect;
+// days since the last purchase ≥ ChurnedDays, or P(alive) < ChurnedAlive →
+// Churned; ≥ LapsedDays → Lapsed; tenure < NewDays → New; last purchase
+// ended a gap ≥ LapsedDays fewer than ReactivatedDays ago → Reactivated
+// (unless P(alive) < AtRiskAlive); ≥ AtRiskDays, or P(alive) < AtRiskAlive →
+// AtRisk; otherwise Active.
+func (r PhaseRules) Assign(h History) (Assignment, error) {
+	r, err := r.withDefaults()
+	if err != nil {
+		return Assignment{}, err
+	}
+	if err := h.Validate(); err != nil {
+		return Assignment{}, err
+	}
+	return r.assign(h), nil
+}
+
+func (r PhaseRules) assign(h History) Assignment {
+	a := Assignment{ID: h.ID}
+	if h.First.IsZero() {
+		a.Phase, a.Reason = Prospect, clv.Explanation{Rule: "phase/prospect", Facts: []clv.Fact{{Name: "purchases", Value: "0"}}}
+		return a
+	}
+	since, tenure := h.DaysSinceLast(), h.TenureDays()
+	factDays := func(name string, v, limit int, ge bool) clv.Fact {
+		op, held := ">=", v >= limit
+		if !ge {
+			op, held = "<", v < limit
+		}
+		return clv.Fact{Name: name, Value: strconv.Itoa(v) + " days", Test: op + " " + strconv.Itoa(limit) + " days", Held: held}
+	}
+	alive, hasAlive := math.NaN(), r.Model != nil
+	if hasAlive {
+		alive = r.Model.ProbabilityAlive(h.Summary)
+	}
+	factAlive := func(limit float64) clv.Fact {
+		return clv.Fact{Name: "P(alive)", Value: strconv.FormatFloat(alive, 'f', 4, 64),
+			Test: "< " + strconv.FormatFloat(limit, 'g', -1, 64), Held: alive < limit}
+	}
+	set := func(p Phase, rule string, facts ...clv.Fact) Assignment {
+		a.Phase, a.Reason = p, clv.Explanation{Rule: "phase/" + rule, Facts: facts}
+		return a
+	}
+	switch {
+	case since >= r.ChurnedDays:
+		return set(Churned, "churned", factDays("days since last purchase", since, r.ChurnedDays, true))
+	case hasAlive && alive < r.ChurnedAlive:
+		return set(Churned, "churned-model", factAlive(r.ChurnedAlive))
+	case since >= r.LapsedDays:
+		return set(Lapsed, "lapsed", factDays("days since last purchase", since, r.LapsedDays, true))
+	case tenure < r.NewDays:
+		return set(New, "new", factDays("tenure", tenure, r.NewDays, false))
+	}
+	gap := -1
+	if !h.BeforeLast.IsZero() {
+		gap = days(h.BeforeLast, h.Last)
+	}
+	lowAlive := hasAlive && alive < r.AtRiskAlive
+	switch {
+	case gap >= r.LapsedDays && since < r.ReactivatedDays && !lowAlive:
+		return set(Reactivated, "reactivated", factDays("gap before the last purchase", gap, r.LapsedDays, true),
+			factDays("days since last purchase", since, r.ReactivatedDays, false))
+	case since >= r.AtRiskDays:
+		return set(AtRisk, "at-risk", factDays("days since last purchase", since, r.AtRiskDays, true))
+	case lowAlive:
+		return set(AtRisk, "at-risk-model", factAlive(r.AtRiskAlive))
+	}
+	return set(Active, "active", factDays("days since last purchase", since, r.AtRiskDays, false))
+}
+
+// AssignAll assigns every history, in input order, on all cores.
+func (r PhaseRules) AssignAll(hs []History) ([]Assignment, error) {
+	r, err := r.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Assignment, len(hs))
+	err = parallelChunks(len(hs), 4096, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if err := hs[i].Validate(); err != nil {
+				return fmt.Errorf("history %d: %w", i, err)
+			}
+			out[i] = r.assign(hs[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PhaseChange records a customer whose phase differs between two dates:
+// the "trend changes" a lifecycle team watches.
+type PhaseChange struct {
+	ID       string
+	From, To Phase
+}
+
+// Changes returns the customers whose phase differs between two
+// assignments of the same customers (matched by ID; customers in only one
+// of them count as moving from or to Prospect), sorted by ID.
+func Changes(before, after []Assignment) []PhaseChange {
+	was := make(map[string]Phase, len(before))
+	for _, a := range before {
+		was[a.ID] = a.Phase
+	}
+	seen := make(map[string]bool, len(after))
+	var out []PhaseChange
+	for _, a := range after {
+		seen[a.ID] = true
+		if p := was[a.ID]; p != a.Phase {
+			out = append(out, PhaseChange{ID: a.ID, From: p, To: a.Phase})
+		}
+	}
+	for _, a := range before {
+		if !seen[a.ID] && a.Phase != Prospect {
+			out = append(out, PhaseChange{ID: a.ID, From: a.Phase, To: Prospect})
+		}
+	}
+	sortByID(out, func(c PhaseChange) string { return c.ID })
+	return out
+}

@@ -1,0 +1,194 @@
+package lifecycle
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// RFMScore is a customer's recency, frequency and monetary scores, 1 (worst)
+// to k (best), with the raw values they came from.
+type RFMScore struct {
+	ID      string
+	R, F, M int
+	// DaysSinceLast, Purchases and Spend are the raw values scored.
+	DaysSinceLast, Purchases int
+	Spend                    decimal.Decimal
+}
+
+// quantileScores scores values 1..k by the share of values strictly worse:
+// score = 1 + ⌊k · worse / n⌋, capped at k. Equal values have the same number
+// of worse values, so ties always score alike, and the score depends only
+// on the multiset of values, never on their order.
+func quantileScores(n, k int, worse func(i int) int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = min(k, 1+k*worse(i)/n)
+	}
+	return out
+}
+
+// countBelow returns, for each value, how many values are strictly smaller,
+// in O(n log n).
+func countBelow[T any](vals []T, cmp func(a, b T) int) []int {
+	idx := make([]int, len(vals))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp(vals[a], vals[b]) })
+	out := make([]int, len(vals))
+	for j := 0; j < len(idx); {
+		e := j
+		for e < len(idx) && cmp(vals[idx[e]], vals[idx[j]]) == 0 {
+			e++
+		}
+		for _, i := range idx[j:e] {
+			out[i] = j
+		}
+		j = e
+	}
+	return out
+}
+
+// ScoreRFM scores buyers (prospects are skipped) into k quantile classes
+// (k = 0 means 5). Recency is reversed: the fewer days since the last
+// purchase, the higher R. The tie rule: a customer's score is
+// 1 + ⌊k · (number of customers strictly worse) / n⌋, so equal values score
+// alike whatever the input order. The output follows the input order.
+func ScoreRFM(hs []History, k int) ([]RFMScore, error) {
+	if k == 0 {
+		k = 5
+	}
+	if k < 2 || k > 100 {
+		return nil, fmt.Errorf("%w: RFM needs 2 to 100 classes, got %d", ErrInvalidConfig, k)
+	}
+	var buyers []History
+	for i, h := range hs {
+		if err := h.Validate(); err != nil {
+			return nil, fmt.Errorf("history %d: %w", i, err)
+		}
+		if !h.First.IsZero() {
+			buyers = append(buyers, h)
+		}
+	}
+	n := len(buyers)
+	rec := make([]int, n)
+	freq := make([]int, n)
+	mon := make([]decimal.Decimal, n)
+	for i, h := range buyers {
+		rec[i], freq[i], mon[i] = h.DaysSinceLast(), h.Purchases, h.Spend
+	}
+	intCmp := func(a, b int) int { return a - b }
+	// Recency is reversed: worse means more days since the last purchase.
+	rb := countBelow(rec, func(a, b int) int { return b - a })
+	fb := countBelow(freq, intCmp)
+	mb := countBelow(mon, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+	r := quantileScores(n, k, func(i int) int { return rb[i] })
+	f := quantileScores(n, k, func(i int) int { return fb[i] })
+	m := quantileScores(n, k, func(i int) int { return mb[i] })
+	out := make([]RFMScore, n)
+	for i, h := range buyers {
+		out[i] = RFMScore{ID: h.ID, R: r[i], F: f[i], M: m[i], DaysSinceLast: rec[i], Purchases: freq[i], Spend: mon[i]}
+	}
+	return out, nil
+}
+
+// Range is an inclusive range of scores.
+type Range struct{ Lo, Hi int }
+
+// Segment is a named box of RFM scores.
+type Segment struct {
+	Name    string
+	R, F, M Range
+}
+
+// SegmentMap assigns RFM cells to segments. Build one with NewSegmentMap,
+// which checks that every cell of [1,k]³ is in exactly one segment.
+type SegmentMap struct {
+	k        int
+	segments []Segment
+	cell     []int // segment index per (r, f, m) cell
+}
+
+// NewSegmentMap validates segments over scores 1..k: it fails, naming the
+// first offending cell, when a cell has no segment (a gap) or two (an
+// overlap), or a range lies outside 1..k.
+func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
+	if k < 2 || k > 20 {
+		return nil, fmt.Errorf("%w: segment maps need 2 to 20 classes, got %d", ErrInvalidConfig, k)
+	}
+	m := &SegmentMap{k: k, segments: slices.Clone(segments), cell: make([]int, k*k*k)}
+	for i := range m.cell {
+		m.cell[i] = -1
+	}
+	for si, s := range segments {
+		for _, rg := range []Range{s.R, s.F, s.M} {
+			if rg.Lo < 1 || rg.Hi > k || rg.Lo > rg.Hi {
+				return nil, fmt.Errorf("%w: segment %q: range [%d, %d] outside 1..%d", ErrInvalidConfig, s.Name, rg.Lo, rg.Hi, k)
+			}
+		}
+		for r := s.R.Lo; r <= s.R.Hi; r++ {
+			for f := s.F.Lo; f <= s.F.Hi; f++ {
+				for mm := s.M.Lo; mm <= s.M.Hi; mm++ {
+					c := m.index(r, f, mm)
+					if m.cell[c] >= 0 {
+						return nil, fmt.Errorf("%w: cell R%d F%d M%d is in both %q and %q", ErrInvalidConfig, r, f, mm, segments[m.cell[c]].Name, s.Name)
+					}
+					m.cell[c] = si
+				}
+			}
+		}
+	}
+	for r := 1; r <= k; r++ {
+		for f := 1; f <= k; f++ {
+			for mm := 1; mm <= k; mm++ {
+				if m.cell[m.index(r, f, mm)] < 0 {
+					return nil, fmt.Errorf("%w: cell R%d F%d M%d is in no segment", ErrInvalidConfig, r, f, mm)
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m *SegmentMap) index(r, f, mm int) int { return ((r-1)*m.k+(f-1))*m.k + (mm - 1) }
+
+// Segment returns the segment of a score, with the reason.
+func (m *SegmentMap) Segment(s RFMScore) (string, clv.Explanation, error) {
+	if s.R < 1 || s.R > m.k || s.F < 1 || s.F > m.k || s.M < 1 || s.M > m.k {
+		return "", clv.Explanation{}, fmt.Errorf("%w: customer %q: scores R%d F%d M%d outside 1..%d", ErrInvalidInput, s.ID, s.R, s.F, s.M, m.k)
+	}
+	seg := m.segments[m.cell[m.index(s.R, s.F, s.M)]]
+	rng := func(r Range) string { return "in " + strconv.Itoa(r.Lo) + ".." + strconv.Itoa(r.Hi) }
+	return seg.Name, clv.Explanation{Rule: "rfm/" + seg.Name, Facts: []clv.Fact{
+		{Name: "R", Value: strconv.Itoa(s.R), Test: rng(seg.R), Held: true},
+		{Name: "F", Value: strconv.Itoa(s.F), Test: rng(seg.F), Held: true},
+		{Name: "M", Value: strconv.Itoa(s.M), Test: rng(seg.M), Held: true},
+	}}, nil
+}
+
+// DefaultSegments is the usual map for five classes, over recency and
+// frequency (any monetary score): Champions, Loyal, Potential loyalist, New,
+// Promising, Need attention, About to sleep, At risk, Can't lose them,
+// Hibernating and Lost. It is total and non-overlapping (NewSegmentMap
+// checks it).
+func DefaultSegments() []Segment {
+	all := Range{1, 5}
+	seg := func(name string, r, f Range) Segment { return Segment{Name: name, R: r, F: f, M: all} }
+	return []Segment{
+		seg("Champions", Range{4, 5}, Range{4, 5}),
+		seg("Loyal", Range{3, 3}, Range{4, 5}),
+		seg("Potential loyalist", Range{4, 5}, Range{2, 3}),
+		seg("New", Range{5, 5}, Range{1, 1}),
+		seg("Promising", Range{4, 4}, Range{1, 1}),
+		seg("Need attention", Range{3, 3}, Range{3, 3}),
+		seg("About to sleep", Range{3, 3}, Range{1, 2}),
+		seg("At risk", Range{2, 2}, Range{3, 5}),
+		seg("Can't lose them", Range{1, 1}, Range{4, 5}),
+		seg("Hibernating", Range{2, 2}, Range{1, 2}),
+		seg("Lost", Range{1, 1}, Range{1, 3}),
+	}
+}
