@@ -20,6 +20,15 @@ type Transaction struct {
 	Amount   decimal.Decimal
 }
 
+// Purchase is a Transaction with what was bought, for the packages that
+// reason about products (ladder triggers, pesca sequences). It wraps the one
+// transaction type rather than forking it.
+type Purchase struct {
+	Transaction
+	// Product and Category name what was bought; either may be empty.
+	Product, Category string
+}
+
 // Validate reports whether t can be summarised.
 func (t Transaction) Validate() error {
 	switch {

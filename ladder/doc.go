@@ -1,0 +1,33 @@
+// Package ladder implements the customer ladder of seed 004: value tiers
+// (rungs) customers climb or fall from, the Markov-chain model of how they
+// move (Pfeifer & Carraway 2000, "Modeling customer relationships as Markov
+// chains", Journal of Interactive Marketing 14(2)), migration goals with
+// deadlines, trigger-based messages, and incentives and rewards for the
+// customers who climb.
+//
+//   - A Ladder orders Rungs by qualification rules on spend and purchases in
+//     a window, predicted value and products held; Place assigns a customer
+//     as of a date, keeping them on their rung through a grace period before
+//     a demotion.
+//   - Estimate counts moves between rungs in periodic snapshots into a
+//     Chain (rungs plus an absorbing "lost" state), with optional Laplace
+//     smoothing and a Wilson confidence interval for every probability;
+//     Rates gives up, stay, down and loss rates per rung, and Precursors
+//     tallies which triggers preceded each move.
+//   - Chain.Project, LongRun and PeriodsBeforeLoss (the fundamental matrix)
+//     describe where customers go; Value computes each rung's expected
+//     discounted value V = (I − P/(1+d))⁻¹R and ValueOver its finite-horizon
+//     form; ImprovePolicy stops marketing where V < 0 and recomputes until no
+//     marketed rung is negative.
+//   - ShareGoal and RecontactGoal are measurable migration goals with a
+//     deadline; their Progress says how far along they are and whether they
+//     are on track.
+//   - Triggers (SmallBaskets, LargePurchase, ExpiredInactive) turn a
+//     customer's purchases into actions with reasons; Fire runs many of them
+//     deterministically.
+//   - Plans and Rewards price a migration programme; PlanReturn weighs the
+//     value of the projected moves against incentive and reward costs.
+//
+// Money is decimal.Decimal; probabilities are float64; every "as of"
+// question takes the time as an argument.
+package ladder
