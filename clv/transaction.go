@@ -27,6 +27,8 @@ type Purchase struct {
 	Transaction
 	// Product and Category name what was bought; either may be empty.
 	Product, Category string
+	// Channel is where it was bought (store, web, app, phone…); may be empty.
+	Channel string
 }
 
 // Validate reports whether t can be summarised.

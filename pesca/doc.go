@@ -1,0 +1,29 @@
+// Package pesca plans a customer's lifetime value through the five
+// perspectives of seed 000's P.E.S.C.A. model — Product (which next products
+// give an additional or cross sale), Experience (events, early access,
+// welcome sequences), Service (each contact makes the next one smarter),
+// Content (what to send at each interaction) and Allies (partners' offers
+// where ours fall short) — always asking "what comes next, when and where?".
+//
+//   - Initiatives are tagged by Perspective with an owner, cost, expected
+//     value, eligibility (lifecycle phase, ladder rung, RFM segment,
+//     products held), timing (days after the first, last or a given
+//     product's purchase, and a window) and a channel, by default the
+//     channel of the customer's first purchase (seed 003).
+//   - Sequences learns "what comes next" from purchase histories: for every
+//     pair of products, how often B was first bought after A (support,
+//     confidence, lift), the likeliest next products for what a customer
+//     holds, and the most common acquisition paths.
+//   - Baskets mines cross-sell rules: frequent itemsets (Apriori) and
+//     association rules with support, confidence, lift, leverage and
+//     conviction. Its counts merge exactly, so rules can be learned again
+//     as purchases arrive.
+//   - A Planner turns initiatives (and, optionally, learned sequences) into
+//     a customer's Plan as of a date: time-ordered steps with when, where,
+//     expected value and reasons; the perspectives left empty; share of
+//     wallet; and the initiatives skipped with the rule that stopped them.
+//     PlanAll plans a whole segment.
+//
+// Catalogues for the seed's financial services, school and donut shop live
+// in the examples.
+package pesca

@@ -1,0 +1,180 @@
+package pesca
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// Sequences holds "what comes next" statistics: how often customers
+// acquired product B after product A (ordered first acquisitions: iPhone →
+// Watch → iPad → MacBook). Counts merge exactly, so the model can be
+// updated as purchases arrive.
+type Sequences struct {
+	customers int
+	first     map[string]int            // customers who acquired the product
+	after     map[string]map[string]int // A → B → customers who acquired B after A
+	paths     map[string]int            // acquisition order (products joined by \x00) → customers
+}
+
+// NewSequences returns empty statistics.
+func NewSequences() *Sequences {
+	return &Sequences{first: map[string]int{}, after: map[string]map[string]int{}, paths: map[string]int{}}
+}
+
+// AddCustomer records one customer's purchases (any order). Each product
+// counts at its first purchase day; products first bought on the same day
+// are not ordered against each other. Purchases without a product are
+// ignored.
+func (s *Sequences) AddCustomer(purchases []clv.Purchase) error {
+	firstDay := map[string]time.Time{}
+	for i, p := range purchases {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("%w: purchase %d: %w", ErrInvalidInput, i, err)
+		}
+		if p.Product == "" {
+			continue
+		}
+		d := p.Time.UTC().Truncate(24 * time.Hour)
+		if f, ok := firstDay[p.Product]; !ok || d.Before(f) {
+			firstDay[p.Product] = d
+		}
+	}
+	s.customers++
+	products := make([]string, 0, len(firstDay))
+	for p := range firstDay {
+		products = append(products, p)
+	}
+	slices.SortFunc(products, func(a, b string) int { return cmp.Or(firstDay[a].Compare(firstDay[b]), cmp.Compare(a, b)) })
+	for i, a := range products {
+		s.first[a]++
+		for _, b := range products[i+1:] {
+			if firstDay[b].After(firstDay[a]) {
+				if s.after[a] == nil {
+					s.after[a] = map[string]int{}
+				}
+				s.after[a][b]++
+			}
+		}
+	}
+	if len(products) > 0 {
+		s.paths[strings.Join(products, "\x00")]++
+	}
+	return nil
+}
+
+// Merge adds other's counts to s.
+func (s *Sequences) Merge(other *Sequences) {
+	s.customers += other.customers
+	for p, c := range other.first {
+		s.first[p] += c
+	}
+	for a, m := range other.after {
+		if s.after[a] == nil {
+			s.after[a] = map[string]int{}
+		}
+		for b, c := range m {
+			s.after[a][b] += c
+		}
+	}
+	for p, c := range other.paths {
+		s.paths[p] += c
+	}
+}
+
+// Transition is the statistics of "B follows A".
+type Transition struct {
+	From, To string
+	// Support is the share of customers who acquired To after From;
+	// Confidence that share among those who acquired From; Lift the
+	// confidence over the share of all customers who acquired To.
+	Support, Confidence, Lift float64
+	Customers                 int
+}
+
+func (s *Sequences) transition(a, b string) Transition {
+	n := float64(s.customers)
+	c := s.after[a][b]
+	t := Transition{From: a, To: b, Customers: c}
+	if n == 0 || s.first[a] == 0 {
+		return t
+	}
+	t.Support = float64(c) / n
+	t.Confidence = float64(c) / float64(s.first[a])
+	if pb := float64(s.first[b]) / n; pb > 0 {
+		t.Lift = t.Confidence / pb
+	}
+	return t
+}
+
+// Transitions returns every observed "B after A" with its statistics,
+// sorted by confidence then support (descending), then names.
+func (s *Sequences) Transitions() []Transition {
+	var out []Transition
+	for a, m := range s.after {
+		for b := range m {
+			out = append(out, s.transition(a, b))
+		}
+	}
+	sortTransitions(out)
+	return out
+}
+
+func sortTransitions(ts []Transition) {
+	slices.SortFunc(ts, func(x, y Transition) int {
+		return cmp.Or(cmp.Compare(y.Confidence, x.Confidence), cmp.Compare(y.Support, x.Support), cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
+	})
+}
+
+// Next returns the k most likely next products for a customer holding
+// held: for each product not held, the strongest transition from a held
+// product (by confidence, then support), best first.
+func (s *Sequences) Next(held []string, k int) []Transition {
+	best := map[string]Transition{}
+	for _, a := range held {
+		for b := range s.after[a] {
+			if slices.Contains(held, b) {
+				continue
+			}
+			t := s.transition(a, b)
+			if cur, ok := best[b]; !ok || t.Confidence > cur.Confidence || (t.Confidence == cur.Confidence && (t.Support > cur.Support || t.Support == cur.Support && t.From < cur.From)) {
+				best[b] = t
+			}
+		}
+	}
+	out := make([]Transition, 0, len(best))
+	for _, t := range best {
+		out = append(out, t)
+	}
+	sortTransitions(out)
+	if k > 0 && len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
+
+// Path is an acquisition order shared by customers.
+type Path struct {
+	Products  []string
+	Customers int
+}
+
+// Paths returns the k most common full acquisition orders (ties by
+// order), most common first.
+func (s *Sequences) Paths(k int) []Path {
+	out := make([]Path, 0, len(s.paths))
+	for p, c := range s.paths {
+		out = append(out, Path{Products: strings.Split(p, "\x00"), Customers: c})
+	}
+	slices.SortFunc(out, func(a, b Path) int {
+		return cmp.Or(cmp.Compare(b.Customers, a.Customers), slices.Compare(a.Products, b.Products))
+	})
+	if k > 0 && len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
