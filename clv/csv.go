@@ -20,6 +20,9 @@ type CSVOptions struct {
 	// Amount names the column holding the amount; empty means the log has
 	// no amounts and every transaction's amount is zero.
 	Amount string
+	// Product, Category and Channel optionally name columns read into
+	// Purchase by ReadPurchase and Purchases; empty values are allowed.
+	Product, Category, Channel string
 	// TimeLayout is the layout of the time column in time.Parse form; empty
 	// means "2006-01-02". Whatever the layout, RFC 3339 timestamps are also
 	// accepted.
@@ -46,6 +49,7 @@ type CSVReader struct {
 	r                     *csv.Reader
 	opts                  CSVOptions
 	iCust, iTime, iAmount int
+	iExtra                [3]int // product, category, channel; −1 when absent
 	layout                string
 	row                   int
 	skipped               int
@@ -74,7 +78,7 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 		}
 		return nil, &ParseError{Row: 1, Err: err}
 	}
-	tr := &CSVReader{r: cr, opts: opts, iAmount: -1, row: 1, layout: opts.TimeLayout}
+	tr := &CSVReader{r: cr, opts: opts, iAmount: -1, iExtra: [3]int{-1, -1, -1}, row: 1, layout: opts.TimeLayout}
 	if tr.layout == "" {
 		tr.layout = time.DateOnly
 	}
@@ -103,6 +107,13 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 			return nil, err
 		}
 	}
+	for i, name := range []string{opts.Product, opts.Category, opts.Channel} {
+		if name != "" {
+			if tr.iExtra[i], err = find(name); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return tr, nil
 }
 
@@ -110,29 +121,42 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 // error is a *ParseError naming the row and column; reading can continue
 // after a *ParseError about a value, not after a malformed record.
 func (tr *CSVReader) Read() (Transaction, error) {
+	p, err := tr.ReadPurchase()
+	return p.Transaction, err
+}
+
+// ReadPurchase is Read with the optional product, category and channel
+// columns.
+func (tr *CSVReader) ReadPurchase() (Purchase, error) {
 	for {
 		rec, err := tr.r.Read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return Transaction{}, io.EOF
+				return Purchase{}, io.EOF
 			}
 			row := tr.row + 1
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				row = pe.Line
 			}
-			return Transaction{}, &ParseError{Row: row, Err: err}
+			return Purchase{}, &ParseError{Row: row, Err: err}
 		}
 		tr.row, _ = tr.r.FieldPos(0)
 		t, skip, err := tr.parse(rec)
 		if err != nil {
-			return Transaction{}, err
+			return Purchase{}, err
 		}
 		if skip {
 			tr.skipped++
 			continue
 		}
-		return t, nil
+		p := Purchase{Transaction: t}
+		for i, dst := range []*string{&p.Product, &p.Category, &p.Channel} {
+			if j := tr.iExtra[i]; j >= 0 && j < len(rec) {
+				*dst = strings.TrimSpace(rec[j])
+			}
+		}
+		return p, nil
 	}
 }
 
@@ -212,5 +236,24 @@ func (tr *CSVReader) Transactions() iter.Seq[Transaction] {
 	}
 }
 
-// Err returns the first error met by Transactions, or nil.
+// Purchases is Transactions with the optional product, category and channel
+// columns; Err reports its first error.
+func (tr *CSVReader) Purchases() iter.Seq[Purchase] {
+	return func(yield func(Purchase) bool) {
+		for {
+			p, err := tr.ReadPurchase()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					tr.err = err
+				}
+				return
+			}
+			if !yield(p) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the first error met by Transactions or Purchases, or nil.
 func (tr *CSVReader) Err() error { return tr.err }

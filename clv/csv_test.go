@@ -141,3 +141,21 @@ func FuzzCSVReader(f *testing.F) {
 		}
 	})
 }
+
+func TestCSVPurchases(t *testing.T) {
+	in := "id,t,amt,sku,via\na,2024-01-01,5,\"kit, large\",web\nb,2024-01-02,3,,\n"
+	r, err := NewCSVReader(strings.NewReader(in), CSVOptions{Customer: "id", Time: "t", Amount: "amt", Product: "sku", Channel: "via"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Purchase
+	for p := range r.Purchases() {
+		got = append(got, p)
+	}
+	if r.Err() != nil || len(got) != 2 || got[0].Product != "kit, large" || got[0].Channel != "web" || got[1].Product != "" {
+		t.Errorf("purchases %+v, err %v", got, r.Err())
+	}
+	if _, err := NewCSVReader(strings.NewReader(in), CSVOptions{Customer: "id", Time: "t", Channel: "nope"}); err == nil {
+		t.Error("missing channel column accepted")
+	}
+}

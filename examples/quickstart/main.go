@@ -1,0 +1,480 @@
+// Command quickstart runs the whole clvkit pipeline on built-in data (or on
+// your own transaction log) and prints a report:
+//
+//	summarise → fit BG/NBD and Gamma-Gamma → check them on a holdout period →
+//	customer lifetime value → lifecycle phases and RFM segments → ladder rungs
+//	and migration → next best actions and a P.E.S.C.A. plan
+//
+// It writes its charts as SVG files to the -out folder.
+//
+// Usage:
+//
+//	go run ./examples/quickstart [-out DIR] [-customers N] [-seed S]
+//	go run ./examples/quickstart -in log.csv [-customer COL] [-time COL] [-amount COL] [-product COL] [-channel COL]
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/ladder"
+	"github.com/clvkit/clvkit/lifecycle"
+	"github.com/clvkit/clvkit/pesca"
+	"github.com/shopspring/decimal"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "quickstart:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	out       string
+	customers int
+	seed      uint64
+	in        string
+	cols      [5]string // customer, time, amount, product, channel
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	var c config
+	fs.StringVar(&c.out, "out", "quickstart-out", "folder for the SVG charts")
+	fs.IntVar(&c.customers, "customers", 3000, "customers in the built-in data")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the built-in data")
+	fs.StringVar(&c.in, "in", "", "your own transaction log (CSV with a header) instead of the built-in data")
+	fs.StringVar(&c.cols[0], "customer", "customer", "customer ID column of -in")
+	fs.StringVar(&c.cols[1], "time", "date", "purchase date column of -in (YYYY-MM-DD or RFC 3339)")
+	fs.StringVar(&c.cols[2], "amount", "amount", "amount column of -in")
+	fs.StringVar(&c.cols[3], "product", "", "product column of -in (optional)")
+	fs.StringVar(&c.cols[4], "channel", "", "channel column of -in (optional)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.customers < 50 {
+		return fmt.Errorf("-customers %d: want at least 50", c.customers)
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	return report(w, c)
+}
+
+func section(w io.Writer, title string) {
+	fmt.Fprintf(w, "\n== %s ==\n", title)
+}
+
+func report(w *bufio.Writer, c config) error {
+	ctx := context.Background()
+	var log []clv.Purchase
+	var err error
+	source := fmt.Sprintf("built-in data: %d customers of a shop (seed %d), 2024-2025", c.customers, c.seed)
+	if c.in != "" {
+		if log, err = readLog(c); err != nil {
+			return err
+		}
+		source = c.in
+	} else {
+		log = synthetic(c.customers, c.seed)
+	}
+	if len(log) == 0 {
+		return errors.New("the transaction log is empty")
+	}
+	end := log[0].Time
+	for _, p := range log {
+		if p.Time.After(end) {
+			end = p.Time
+		}
+	}
+	end = time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
+	calEnd := end.AddDate(0, 0, -182)
+	fmt.Fprintf(w, "clvkit quickstart — %s\n", source)
+	fmt.Fprintf(w, "%d transactions up to %s; calibration ends %s, holdout is the last 26 weeks\n",
+		len(log), end.Format(time.DateOnly), calEnd.Format(time.DateOnly))
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return err
+	}
+
+	// 1. Summaries, calibration and holdout.
+	section(w, "1. Summaries (weeks, daily periods, lifetimes conventions)")
+	s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, CalibrationEnd: calEnd, Unit: clv.UnitWeek})
+	if err != nil {
+		return err
+	}
+	for _, p := range log {
+		if err := s.Add(p.Transaction); err != nil {
+			return err
+		}
+	}
+	whole := s.Summaries()
+	split, err := s.Split()
+	if err != nil {
+		return err
+	}
+	cal := make([]clv.Summary, len(split))
+	for i, sp := range split {
+		cal[i] = sp.Calibration
+	}
+	repeat := 0
+	for _, x := range whole {
+		if x.Frequency > 0 {
+			repeat++
+		}
+	}
+	fmt.Fprintf(w, "%d customers, %d with repeat purchases; %d were customers by the calibration end\n", len(whole), repeat, len(cal))
+
+	// 2. Models on the calibration period, checked on the holdout.
+	section(w, "2. BG/NBD and Gamma-Gamma fitted on the calibration period")
+	bgCal, rep, err := clv.FitBGNBD(ctx, clv.Compress(cal), clv.FitOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f  (LL %.2f, converged %v, %d iterations)\n",
+		bgCal.R, bgCal.Alpha, bgCal.A, bgCal.B, rep.LogLikelihood, rep.Converged, rep.Iterations)
+	ho, err := clv.EvaluateHoldout(bgCal, split, clv.HoldoutOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "holdout: predicted %.0f repeat purchases, actual %.0f; MAE %.3f, RMSE %.3f, correlation %.3f\n",
+		ho.TotalPredicted, ho.TotalActual, ho.MAE, ho.RMSE, ho.Correlation)
+	fmt.Fprintln(w, "calibration frequency  customers  mean actual  mean predicted")
+	for _, fc := range ho.ByFrequency {
+		plus := " "
+		if fc.AndAbove {
+			plus = "+"
+		}
+		fmt.Fprintf(w, "  %2d%s %20d %12.3f %15.3f\n", fc.Frequency, plus, fc.Customers, fc.MeanActual, fc.MeanPredicted)
+	}
+
+	// 3. Models on everything, lifetime value.
+	section(w, "3. Customer lifetime value, next 12 months (4.345-week months, 1% a month, 30% margin)")
+	bg, _, err := clv.FitBGNBD(ctx, clv.Compress(whole), clv.FitOptions{})
+	if err != nil {
+		return err
+	}
+	// Gamma-Gamma has no density at zero spend: repeat buyers whose
+	// purchases were all free are left out of the fit (and said so).
+	var obs []clv.SpendObservation
+	free := 0
+	for _, o := range clv.SpendObservations(whole) {
+		if o.Frequency > 0 && o.Mean <= 0 {
+			free++
+			continue
+		}
+		obs = append(obs, o)
+	}
+	gg, ggRep, err := clv.FitGammaGamma(ctx, obs, clv.FitOptions{})
+	if err != nil {
+		return err
+	}
+	if free > 0 {
+		fmt.Fprintf(w, "%d repeat buyers with zero spend were left out of the spend model\n", free)
+	}
+	fmt.Fprintf(w, "Gamma-Gamma p=%.3f q=%.3f gamma=%.3f (on %.0f repeat buyers; %d without repeats left out)\n",
+		gg.P, gg.Q, gg.Gamma, ggRep.N, ggRep.Excluded)
+	values, err := clv.LifetimeValue(bg, gg, whole, clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3})
+	if err != nil {
+		return err
+	}
+	pf := clv.SummarizeValues(values)
+	fmt.Fprintf(w, "portfolio: %s over %d customers (mean %s)\n", pf.Total, pf.Customers, pf.Mean.Round(2))
+	few, share, err := lifecycle.ValuableFew(values, 0.8)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "the valuable few: %d customers (%.1f%%) hold %.0f%% of predicted value\n", len(few), 100*float64(len(few))/float64(len(values)), 100*share)
+	fmt.Fprintln(w, "top five:")
+	byID := map[string]clv.Summary{}
+	for _, x := range whole {
+		byID[x.ID] = x
+	}
+	for _, v := range clv.RankByValue(values)[:5] {
+		x := byID[v.ID]
+		fmt.Fprintf(w, "  %s  x=%d t_x=%.1f T=%.1f  P(alive)=%.3f  spend %s × %.2f purchases → %s\n",
+			v.ID, x.Frequency, x.Recency, x.T, bg.ProbabilityAlive(x), v.SpendPerPurchase, v.ExpectedPurchases, v.Value)
+	}
+
+	// 4. Lifecycle phases and RFM segments.
+	section(w, "4. Lifecycle phases and RFM segments as of "+end.Format(time.DateOnly))
+	txs := func(yield func(clv.Transaction) bool) {
+		for _, p := range log {
+			if !yield(p.Transaction) {
+				return
+			}
+		}
+	}
+	hs, err := lifecycle.Histories(txs, nil, end, nil)
+	if err != nil {
+		return err
+	}
+	bgDays := clv.BGNBD{R: bg.R, Alpha: bg.Alpha * 7, A: bg.A, B: bg.B} // the same model in days
+	phases, err := lifecycle.PhaseRules{Model: bgDays}.AssignAll(hs)
+	if err != nil {
+		return err
+	}
+	counts := map[lifecycle.Phase]int{}
+	for _, a := range phases {
+		counts[a.Phase]++
+	}
+	for _, p := range lifecycle.Phases() {
+		if counts[p] > 0 {
+			fmt.Fprintf(w, "  %-12s %5d\n", p, counts[p])
+		}
+	}
+	scores, err := lifecycle.ScoreRFM(hs, 5)
+	if err != nil {
+		return err
+	}
+	segMap, err := lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments())
+	if err != nil {
+		return err
+	}
+	segOf := map[string]string{}
+	segCount := map[string]int{}
+	for _, sc := range scores {
+		name, _, err := segMap.Segment(sc)
+		if err != nil {
+			return err
+		}
+		segOf[sc.ID] = name
+		segCount[name]++
+	}
+	for _, sg := range lifecycle.DefaultSegments() {
+		fmt.Fprintf(w, "  %-20s %5d\n", sg.Name, segCount[sg.Name])
+	}
+
+	// 5. Ladder rungs and migration.
+	section(w, "5. Ladder: rungs by 12-month spend, quarterly migration")
+	l, err := ladder.NewLadder([]ladder.Rung{
+		{Name: "bronze"},
+		{Name: "silver", MinSpend: decimal.NewFromInt(300), MinPurchases: 2},
+		{Name: "gold", MinSpend: decimal.NewFromInt(900), MinPurchases: 5},
+	}, 365, 90)
+	if err != nil {
+		return err
+	}
+	byCustomer := map[string][]clv.Purchase{}
+	for _, p := range log {
+		byCustomer[p.Customer] = append(byCustomer[p.Customer], p)
+	}
+	ids := make([]string, 0, len(byCustomer))
+	for id := range byCustomer {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var quarters []time.Time
+	for q := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC); !q.After(end); q = q.AddDate(0, 3, 0) {
+		quarters = append(quarters, q)
+	}
+	if c.in != "" || len(quarters) < 2 {
+		quarters = []time.Time{end.AddDate(0, -9, 0), end.AddDate(0, -6, 0), end.AddDate(0, -3, 0), end}
+	}
+	paths := map[string][]int{}
+	rungNames := []string{"bronze", "silver", "gold", "lost"}
+	for _, id := range ids {
+		var prev *ladder.Standing
+		var p []int
+		for _, q := range quarters {
+			first := byCustomer[id][0].Time
+			for _, pu := range byCustomer[id] {
+				if pu.Time.Before(first) {
+					first = pu.Time
+				}
+			}
+			if first.After(q) {
+				p = append(p, ladder.Lost)
+				continue
+			}
+			pl, err := l.Place(ladder.Activity{Customer: id, Purchases: byCustomer[id]}, prev, q)
+			if err != nil {
+				return err
+			}
+			prev = &pl.Standing
+			// A customer with no purchase in the last year counts as lost.
+			active := false
+			for _, pu := range byCustomer[id] {
+				if !pu.Time.After(q) && pu.Time.After(q.AddDate(-1, 0, 0)) {
+					active = true
+				}
+			}
+			if !active {
+				p = append(p, ladder.Lost)
+				continue
+			}
+			p = append(p, pl.Rung)
+		}
+		paths[id] = p
+	}
+	est, err := ladder.Estimate(func(yield func([]int) bool) {
+		for _, id := range ids {
+			// Paths start when the customer first appears on a rung.
+			p := paths[id]
+			k := 0
+			for k < len(p) && p[k] == ladder.Lost {
+				k++
+			}
+			if !yield(p[k:]) {
+				return
+			}
+		}
+	}, 3, ladder.EstimateOptions{Smoothing: 0.5})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "quarterly transition probabilities (rows: from, columns: to bronze/silver/gold/lost):")
+	for i, row := range est.Chain.P[:3] {
+		fmt.Fprintf(w, "  %-7s %.3f %.3f %.3f %.3f\n", rungNames[i], row[0], row[1], row[2], row[3])
+	}
+	// Value per rung: margin per quarter by rung, contact cost 2.
+	est.Chain.R = []decimal.Decimal{decimal.NewFromInt(8), decimal.NewFromInt(40), decimal.NewFromInt(120), decimal.Zero}
+	rv, err := est.Chain.Value(0.03)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "discounted value per rung (3%% a quarter): bronze %.2f, silver %.2f, gold %.2f\n", rv[0], rv[1], rv[2])
+	flow := make([][]float64, 4)
+	for i := range flow {
+		flow[i] = make([]float64, 4)
+	}
+	for _, id := range ids {
+		p := paths[id]
+		a, b := p[len(p)-2], p[len(p)-1]
+		if a == ladder.Lost && b == ladder.Lost {
+			continue
+		}
+		if a == ladder.Lost {
+			a = 3
+		}
+		if b == ladder.Lost {
+			b = 3
+		}
+		flow[a][b]++
+	}
+
+	// 6. Next best actions and a P.E.S.C.A. plan.
+	section(w, "6. Next best actions and P.E.S.C.A. plans")
+	effect := 0.2
+	catalogue := []lifecycle.Offer{
+		{ID: "premium-upgrade", Kind: lifecycle.Upgrade, Product: "premium kit", Requires: []string{"starter kit"},
+			MarginChange: decimal.NewFromInt(90), Cost: decimal.NewFromInt(3), AcceptWith: 0.10, AcceptWithout: 0.03,
+			Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.New, lifecycle.Reactivated}},
+		{ID: "service-plan", Kind: lifecycle.CrossSell, Product: "service plan", MarginChange: decimal.NewFromInt(40),
+			Cost: decimal.NewFromInt(2), AcceptWith: 0.08, AcceptWithout: 0.03},
+		{ID: "we-miss-you", Kind: lifecycle.Retention, MarginChange: decimal.NewFromInt(-10), Cost: decimal.NewFromInt(2),
+			AcceptWith: 0.5, AcceptWithout: 0.1, ChurnReduction: &effect, MinChurnRisk: 0.4},
+		{ID: "win-back", Kind: lifecycle.WinBack, MarginChange: decimal.NewFromInt(25), Cost: decimal.NewFromInt(5),
+			AcceptWith: 0.06, AcceptWithout: 0.01, Phases: []lifecycle.Phase{lifecycle.Lapsed, lifecycle.Churned}},
+	}
+	phaseOf := map[string]lifecycle.Phase{}
+	for _, a := range phases {
+		phaseOf[a.ID] = a.Phase
+	}
+	valueOf := map[string]decimal.Decimal{}
+	for _, v := range values {
+		valueOf[v.ID] = v.Value
+	}
+	planner := pesca.Planner{Initiatives: []pesca.Initiative{
+		{ID: "welcome", Perspective: pesca.Experience, Name: "welcome series", Anchor: pesca.FirstPurchase, OffsetDays: 1, WindowDays: 21},
+		{ID: "refill-reminder", Perspective: pesca.Content, Name: "refill reminder", Anchor: pesca.LastPurchase, OffsetDays: 30, ExpectedValue: decimal.NewFromInt(6)},
+		{ID: "care-call", Perspective: pesca.Service, Name: "care call", Anchor: pesca.LastPurchase, OffsetDays: 60, Channel: "phone", Cost: decimal.NewFromInt(4), ExpectedValue: decimal.NewFromInt(9)},
+		{ID: "partner-insurance", Perspective: pesca.Allies, Name: "partner insurance", Anchor: pesca.ProductPurchase, AfterProduct: "premium kit", OffsetDays: 14, ExpectedValue: decimal.NewFromInt(12)},
+	}, Sequences: pesca.NewSequences()}
+	for _, id := range ids {
+		if err := planner.Sequences.AddCustomer(byCustomer[id]); err != nil {
+			return err
+		}
+	}
+	shown := 0
+	for _, v := range clv.RankByValue(values) {
+		if shown == 3 {
+			break
+		}
+		id := v.ID
+		var held []string
+		for _, p := range byCustomer[id] {
+			if p.Product != "" && !slices.Contains(held, p.Product) {
+				held = append(held, p.Product)
+			}
+		}
+		risk := 1 - bg.ProbabilityAlive(byID[id])
+		chosen, _, err := lifecycle.Decide(lifecycle.Customer{ID: id, Phase: phaseOf[id], Segment: segOf[id], Products: held,
+			Value: valueOf[id], ChurnRisk: risk}, catalogue, decimal.Zero)
+		if err != nil {
+			return err
+		}
+		if len(chosen) == 0 && shown > 0 {
+			continue
+		}
+		shown++
+		fmt.Fprintf(w, "%s (%s, %s, churn risk %.2f, value %s):\n", id, phaseOf[id], segOf[id], risk, valueOf[id])
+		for _, d := range chosen {
+			fmt.Fprintf(w, "  offer %-16s EV %s  (%s)\n", d.Offer.ID, d.ExpectedValue.Round(2), d.Reason)
+		}
+		plan, err := planner.Plan(pesca.Profile{ID: id, Phase: phaseOf[id], Segment: segOf[id], Purchases: byCustomer[id]}, end)
+		if err != nil {
+			return err
+		}
+		for _, st := range plan.Steps {
+			fmt.Fprintf(w, "  plan  %s %-10s %-22s via %s\n", st.When.Format(time.DateOnly), st.Initiative.Perspective, st.Initiative.Name, st.Channel)
+		}
+		fmt.Fprintf(w, "  nothing planned for: %v\n", plan.Missing)
+	}
+
+	// 7. Charts.
+	section(w, "7. Charts")
+	files, err := charts(c.out, bg, bgCal, whole, ho, s, byCustomer, ids, end, rungNames, flow)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintln(w, "  wrote", f)
+	}
+	return nil
+}
+
+func readLog(c config) ([]clv.Purchase, error) {
+	f, err := os.Open(c.in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := clv.NewCSVReader(bufio.NewReader(f), clv.CSVOptions{Customer: c.cols[0], Time: c.cols[1], Amount: c.cols[2],
+		Product: c.cols[3], Channel: c.cols[4]})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.in, err)
+	}
+	var out []clv.Purchase
+	for p := range r.Purchases() {
+		out = append(out, p)
+	}
+	if r.Err() != nil {
+		return nil, fmt.Errorf("%s: %w", c.in, r.Err())
+	}
+	return out, nil
+}
+
+func writeSVG(dir, name string, draw func(io.Writer) error) (string, error) {
+	path := filepath.Join(dir, name)
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := draw(f); err != nil {
+		f.Close()
+		return "", err
+	}
+	return path, f.Close()
+}
+
