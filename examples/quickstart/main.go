@@ -477,4 +477,3 @@ func writeSVG(dir, name string, draw func(io.Writer) error) (string, error) {
 	}
 	return path, f.Close()
 }
-
