@@ -21,8 +21,11 @@
 //     subscription bundles.
 //   - pesca plans sequential offers across the five P.E.S.C.A. perspectives
 //     (Product, Experiences, Service, Content, Allies).
-//   - examples holds runnable programs, among them clvtool, a command-line
-//     tool over the library.
+//   - examples holds runnable programs: quickstart (the whole pipeline on
+//     built-in data, with charts), one program per seed scenario (hotel,
+//     ladder, prime, pesca, offers, cdnow) and clvtool, a command-line tool
+//     over the library for analysts and for checking it against other
+//     tools.
 //
 // Data flows one way: transactions → summaries → fitted models →
 // per-customer predictions and value → phases, segments, rungs → decisions

@@ -3,8 +3,10 @@ package clv
 import (
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -353,4 +355,50 @@ func Summarize(seq iter.Seq[Transaction], opts SummaryOptions) ([]Summary, error
 		return nil, err
 	}
 	return s.Summaries(), nil
+}
+
+// SummarizeSlice summarises an in-memory log on up to workers goroutines
+// (0 means runtime.GOMAXPROCS(0)): each summarises a contiguous shard and
+// the shards are merged, which gives exactly what one pass gives. It
+// returns the merged Summarizer, for Summaries, Split or Tracking. An
+// invalid transaction is reported with its index (the first one, if
+// several are invalid).
+func SummarizeSlice(txs []Transaction, opts SummaryOptions, workers int) (*Summarizer, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	shards := max(1, min(workers, len(txs)/50_000))
+	parts := make([]*Summarizer, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for k := range shards {
+		s, err := NewSummarizer(opts)
+		if err != nil {
+			return nil, err
+		}
+		parts[k] = s
+		lo, hi := k*len(txs)/shards, (k+1)*len(txs)/shards
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if err := s.Add(txs[i]); err != nil {
+					errs[k] = fmt.Errorf("transaction %d: %w", i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range parts[1:] {
+		if err := parts[0].Merge(p); err != nil {
+			return nil, err
+		}
+	}
+	return parts[0], nil
 }

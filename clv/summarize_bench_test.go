@@ -64,6 +64,34 @@ func BenchmarkSummarize(b *testing.B) {
 	}
 }
 
+// BenchmarkSummarizeSlice is BenchmarkSummarize with SummarizeSlice on
+// every core.
+func BenchmarkSummarizeSlice(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		for _, order := range []string{"time-ordered", "by-customer"} {
+			b.Run(fmt.Sprintf("%s/tx=%d", order, n), func(b *testing.B) {
+				log := syntheticLog(n)
+				if order == "by-customer" {
+					slices.SortStableFunc(log, func(a, b Transaction) int { return strings.Compare(a.Customer, b.Customer) })
+					for i := range log {
+						log[i].Amount = decimal.New(log[i].Amount.CoefficientInt64(), -2)
+					}
+				}
+				runtime.GC()
+				b.ReportAllocs()
+				for b.Loop() {
+					s, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek}, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					_ = s.Summaries()
+				}
+				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds()/1e6, "Mtx/s")
+			})
+		}
+	}
+}
+
 func benchSummarize(b *testing.B, log []Transaction) {
 	n := len(log)
 	runtime.GC()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -476,5 +477,34 @@ func TestCivilCalendar(t *testing.T) {
 		if int(y) != want.Year() || time.Month(m) != want.Month() || dd != want.Day() {
 			t.Fatalf("day %d: got %d-%d-%d, want %s", d, y, m, dd, want.Format(time.DateOnly))
 		}
+	}
+}
+
+func TestPropSummarizeSliceEqualsOnePass(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		log, o := genLog(t, "log"), genOptions(t)
+		// Repeat the log so that it is split into several shards.
+		var big []Transaction
+		for range 2000 {
+			big = append(big, log...)
+		}
+		s, err := SummarizeSlice(big, o, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one := summarizeAll(t, big, o)
+		if diff := cmp.Diff(one.Summaries(), s.Summaries(), cmpSummary); diff != "" {
+			t.Fatalf("SummarizeSlice differs from one pass:\n%s", diff)
+		}
+	})
+}
+
+func TestSummarizeSliceReportsFirstInvalid(t *testing.T) {
+	log := syntheticLog(200_000)
+	log[150_000].Customer = ""
+	log[190_000].Customer = ""
+	_, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01")}, 4)
+	if !errors.Is(err, ErrInvalidTransaction) || !strings.Contains(err.Error(), "transaction 150000") {
+		t.Errorf("got %v", err)
 	}
 }
