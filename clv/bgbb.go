@@ -234,20 +234,8 @@ func (m BGBB) Simulate(rng *rand.Rand, customers, n int) []BGBBPattern {
 // periods, frequency and recency; zero weights are dropped.
 func CompressBGBB(ps []BGBBPattern) []BGBBPattern {
 	type key struct{ x, tx, n int }
-	index := map[key]int{}
-	var out []BGBBPattern
-	for _, p := range ps {
-		if p.Weight == 0 {
-			continue
-		}
-		k := key{p.Frequency, p.Recency, p.Periods}
-		if i, ok := index[k]; ok {
-			out[i].Weight += p.Weight
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, p)
-	}
+	out := mergeByKey(ps, func(p BGBBPattern) key { return key{p.Frequency, p.Recency, p.Periods} },
+		func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w })
 	slices.SortFunc(out, func(a, b BGBBPattern) int {
 		if a.Periods != b.Periods {
 			return a.Periods - b.Periods
@@ -286,19 +274,9 @@ func (e bgbbEval) block(lo, hi int, grad []float64) float64 {
 
 // FitBGBB fits a BG/BB model by maximum likelihood to weighted histories.
 func FitBGBB(ctx context.Context, data []BGBBPattern, opts FitOptions) (BGBB, FitReport, error) {
-	var kept []BGBBPattern
-	n := 0.0
-	for i, p := range data {
-		if err := p.Validate(); err != nil {
-			return BGBB{}, FitReport{Model: "bgbb"}, fmt.Errorf("pattern %d: %w", i, err)
-		}
-		if p.Weight > 0 {
-			kept = append(kept, p)
-			n += p.Weight
-		}
-	}
-	if len(kept) == 0 {
-		return BGBB{}, FitReport{Model: "bgbb"}, fmt.Errorf("%w: no histories with positive weight", ErrNoData)
+	kept, n, err := keepPositive(data, "pattern", BGBBPattern.Validate, func(p BGBBPattern) float64 { return p.Weight })
+	if err != nil {
+		return BGBB{}, FitReport{Model: "bgbb"}, err
 	}
 	kept = CompressBGBB(kept)
 	p, rep, err := maximize(ctx, fitSpec{model: "bgbb", names: bgbbNames, start: []float64{1, 1, 1, 1}, lk: bgbbLik{kept}, n: n}, opts)

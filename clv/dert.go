@@ -3,7 +3,6 @@ package clv
 import (
 	"fmt"
 	"math"
-	"runtime"
 )
 
 // hyperUss returns Tricomi's confluent hypergeometric function U(s, s; z)
@@ -74,36 +73,8 @@ func LifetimeValueDERT(m ParetoNBD, spend SpendModel, summaries []Summary, delta
 	if _, err := m.DERT(Summary{T: 1}, delta); err != nil {
 		return nil, err
 	}
-	out := make([]CustomerValue, len(summaries))
-	const chunk = 1024
-	chunks := (len(summaries) + chunk - 1) / chunk
-	errs := make([]error, chunks)
-	parallelFor(runtime.GOMAXPROCS(0), chunks, func(c int) {
-		for i := c * chunk; i < min((c+1)*chunk, len(summaries)); i++ {
-			s := summaries[i]
-			d, err := m.DERT(s, delta)
-			if err != nil {
-				errs[c] = fmt.Errorf("summary %d: %w", i, err)
-				return
-			}
-			spf, err := spendOf(spend, s)
-			if err != nil {
-				errs[c] = fmt.Errorf("summary %d: %w", i, err)
-				return
-			}
-			rs, err1 := roundMoney(spf, o.RoundTo)
-			rv, err2 := roundMoney(o.Margin*spf*d, o.RoundTo)
-			if err1 != nil || err2 != nil {
-				errs[c] = fmt.Errorf("summary %d (customer %q): %w", i, s.ID, ErrInvalidParams)
-				return
-			}
-			out[i] = CustomerValue{ID: s.ID, SpendPerPurchase: rs, Value: rv, ExpectedPurchases: d}
-		}
+	return valueAll(spend, summaries, o, func(s Summary) (float64, float64, error) {
+		d, err := m.DERT(s, delta)
+		return d, d, err
 	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

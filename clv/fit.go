@@ -378,20 +378,5 @@ func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *opti
 // preparePatterns validates patterns and drops those with zero weight. It
 // returns the kept patterns and their total weight.
 func preparePatterns(data []Pattern) ([]Pattern, float64, error) {
-	kept := make([]Pattern, 0, len(data))
-	n := 0.0
-	for i, p := range data {
-		if err := p.Validate(); err != nil {
-			return nil, 0, fmt.Errorf("pattern %d: %w", i, err)
-		}
-		if p.Weight == 0 {
-			continue
-		}
-		kept = append(kept, p)
-		n += p.Weight
-	}
-	if len(kept) == 0 {
-		return nil, 0, fmt.Errorf("%w: no customers with positive weight", ErrNoData)
-	}
-	return kept, n, nil
+	return keepPositive(data, "pattern", Pattern.Validate, func(p Pattern) float64 { return p.Weight })
 }

@@ -220,25 +220,41 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 		return nil, fmt.Errorf("%w: horizon %v, want a finite non-negative number", ErrInvalidOptions, t)
 	}
 	out := make([]Prediction, len(summaries))
-	const chunk = 4096
-	chunks := (len(summaries) + chunk - 1) / chunk
+	err := forEachParallel(len(summaries), 4096, func(i int) error {
+		s := summaries[i]
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("summary %d: %w", i, err)
+		}
+		out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// forEachParallel calls f(0), …, f(n−1) in chunks of the given size on
+// runtime.GOMAXPROCS(0) goroutines. A chunk stops at its first error; the
+// error returned is that of the earliest chunk that failed, so it names the
+// same item a serial loop would.
+func forEachParallel(n, chunk int, f func(i int) error) error {
+	chunks := (n + chunk - 1) / chunk
 	errs := make([]error, chunks)
 	parallelFor(runtime.GOMAXPROCS(0), chunks, func(c int) {
-		for i := c * chunk; i < min((c+1)*chunk, len(summaries)); i++ {
-			s := summaries[i]
-			if err := s.Validate(); err != nil {
-				errs[c] = fmt.Errorf("summary %d: %w", i, err)
+		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+			if err := f(i); err != nil {
+				errs[c] = err
 				return
 			}
-			out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
 		}
 	})
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // parallelFor calls f(0), …, f(n−1) on up to workers goroutines and waits

@@ -205,19 +205,9 @@ func (e sbgEval) block(lo, hi int, grad []float64) float64 {
 // FitSBG fits an sBG model by maximum likelihood to observations of one or
 // many cohorts (see CohortObservations) or of individual subscribers.
 func FitSBG(ctx context.Context, obs []SBGObservation, opts FitOptions) (SBG, FitReport, error) {
-	var kept []SBGObservation
-	n := 0.0
-	for i, o := range obs {
-		if err := o.Validate(); err != nil {
-			return SBG{}, FitReport{Model: "sbg"}, fmt.Errorf("observation %d: %w", i, err)
-		}
-		if o.Weight > 0 {
-			kept = append(kept, o)
-			n += o.Weight
-		}
-	}
-	if len(kept) == 0 {
-		return SBG{}, FitReport{Model: "sbg"}, fmt.Errorf("%w: no observations with positive weight", ErrNoData)
+	kept, n, err := keepPositive(obs, "observation", SBGObservation.Validate, func(o SBGObservation) float64 { return o.Weight })
+	if err != nil {
+		return SBG{}, FitReport{Model: "sbg"}, err
 	}
 	kept = compressSBG(kept)
 	p, rep, err := maximize(ctx, fitSpec{model: "sbg", names: sbgNames, start: []float64{1, 1}, lk: sbgLik{kept}, n: n}, opts)
@@ -234,17 +224,8 @@ func compressSBG(obs []SBGObservation) []SBGObservation {
 		t       int
 		churned bool
 	}
-	index := map[key]int{}
-	var out []SBGObservation
-	for _, o := range obs {
-		k := key{o.Periods, o.Churned}
-		if i, ok := index[k]; ok {
-			out[i].Weight += o.Weight
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, o)
-	}
+	out := mergeByKey(obs, func(o SBGObservation) key { return key{o.Periods, o.Churned} },
+		func(o SBGObservation) float64 { return o.Weight }, func(o *SBGObservation, w float64) { o.Weight += w })
 	slices.SortFunc(out, func(a, b SBGObservation) int {
 		if a.Periods != b.Periods {
 			return a.Periods - b.Periods

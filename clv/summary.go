@@ -123,20 +123,8 @@ func CompressPatterns(patterns []Pattern) []Pattern {
 		x     int
 		tx, t float64
 	}
-	index := make(map[key]int, len(patterns)/4)
-	var out []Pattern
-	for _, p := range patterns {
-		if p.Weight == 0 {
-			continue
-		}
-		k := key{p.Frequency, p.Recency, p.T}
-		if i, ok := index[k]; ok {
-			out[i].Weight += p.Weight
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, p)
-	}
+	out := mergeByKey(patterns, func(p Pattern) key { return key{p.Frequency, p.Recency, p.T} },
+		func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w })
 	slices.SortFunc(out, comparePatterns)
 	return slices.Clip(out)
 }

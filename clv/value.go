@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 
@@ -151,36 +150,40 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	out := make([]CustomerValue, len(summaries))
-	const chunk = 2048
-	chunks := (len(summaries) + chunk - 1) / chunk
-	errs := make([]error, chunks)
-	parallelFor(runtime.GOMAXPROCS(0), chunks, func(c int) {
-		for i := c * chunk; i < min((c+1)*chunk, len(summaries)); i++ {
-			s := summaries[i]
-			if err := s.Validate(); err != nil {
-				errs[c] = fmt.Errorf("summary %d: %w", i, err)
-				return
-			}
-			spf, err := spendOf(spend, s)
-			if err != nil {
-				errs[c] = fmt.Errorf("summary %d: %w", i, err)
-				return
-			}
-			disc, total := discountedPurchases(m, s, o)
-			rs, err1 := roundMoney(spf, o.RoundTo)
-			rv, err2 := roundMoney(o.Margin*spf*disc, o.RoundTo)
-			if err1 != nil || err2 != nil {
-				errs[c] = fmt.Errorf("summary %d (customer %q): spend %v, discounted purchases %v: %w", i, s.ID, spf, disc, ErrInvalidParams)
-				return
-			}
-			out[i] = CustomerValue{ID: s.ID, SpendPerPurchase: rs, ExpectedPurchases: total, Value: rv}
+	return valueAll(spend, summaries, o, func(s Summary) (float64, float64, error) {
+		if err := s.Validate(); err != nil {
+			return 0, 0, err
 		}
+		disc, total := discountedPurchases(m, s, o)
+		return disc, total, nil
 	})
-	for _, err := range errs {
+}
+
+// valueAll values every customer in parallel: purchases gives the
+// discounted and the undiscounted expected purchases of one customer, and
+// value = margin × spend × discounted purchases, rounded once.
+func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases func(Summary) (disc, total float64, err error)) ([]CustomerValue, error) {
+	out := make([]CustomerValue, len(summaries))
+	err := forEachParallel(len(summaries), 2048, func(i int) error {
+		s := summaries[i]
+		disc, total, err := purchases(s)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("summary %d: %w", i, err)
 		}
+		spf, err := spendOf(spend, s)
+		if err != nil {
+			return fmt.Errorf("summary %d: %w", i, err)
+		}
+		rs, err1 := roundMoney(spf, o.RoundTo)
+		rv, err2 := roundMoney(o.Margin*spf*disc, o.RoundTo)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("summary %d (customer %q): spend %v, discounted purchases %v: %w", i, s.ID, spf, disc, ErrInvalidParams)
+		}
+		out[i] = CustomerValue{ID: s.ID, SpendPerPurchase: rs, ExpectedPurchases: total, Value: rv}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
