@@ -295,12 +295,6 @@ func simulateWith(T []float64, unit Unit, draw func(T float64) (int, float64)) [
 	return out
 }
 
-func (m BGNBD) curve(s Summary) func(float64) float64 {
-	pa, post := m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T)
-	return func(t float64) float64 { return pa * post.expected(t) }
-}
+func (m BGNBD) aliveCurve(x int, T float64) func(float64) float64 { return m.posterior(x, T).expected }
 
-func (m MBGNBD) curve(s Summary) func(float64) float64 {
-	pa, post := m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T)
-	return func(t float64) float64 { return pa * post.expected(t) }
-}
+func (m MBGNBD) aliveCurve(x int, T float64) func(float64) float64 { return m.posterior(x, T).expected }

@@ -73,7 +73,7 @@ func LifetimeValueDERT(m ParetoNBD, spend SpendModel, summaries []Summary, delta
 	if _, err := m.DERT(Summary{T: 1}, delta); err != nil {
 		return nil, err
 	}
-	return valueAll(spend, summaries, o, func(s Summary) (float64, float64, error) {
+	return valueAll(spend, summaries, o, func(_ int, s Summary) (float64, float64, error) {
 		d, err := m.DERT(s, delta)
 		return d, d, err
 	})

@@ -354,6 +354,41 @@ func TestPropRoundPow10(t *testing.T) {
 	})
 }
 
+// opaque hides a model's unexported methods, so LifetimeValue takes its
+// generic path.
+type opaque struct{ TransactionModel }
+
+func TestPropLifetimeValueFastPathAgrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := genModel(t)
+		var ss []Summary
+		for range rapid.IntRange(1, 20).Draw(t, "n") {
+			s := genSummary(t)
+			s.T = float64(int(s.T)) // shared ages, so (x, T) repeat
+			s.Recency = math.Min(s.Recency, s.T)
+			if s.Frequency == 0 {
+				s.Recency = 0
+			}
+			ss = append(ss, s)
+		}
+		o := ValueOptions{Steps: 6, StepLength: 4.345, DiscountRate: 0.01}
+		spend := FixedSpend{decimal.NewFromInt(25)}
+		fast, err := LifetimeValue(m, spend, ss, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := LifetimeValue(opaque{m}, spend, ss, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range fast {
+			if d := fast[i].Value.Sub(slow[i].Value).Abs(); d.GreaterThan(decimal.New(1, -2)) {
+				t.Fatalf("customer %d: fast %s, generic %s", i, fast[i].Value, slow[i].Value)
+			}
+		}
+	})
+}
+
 func TestPropLifetimeValue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := genModel(t)

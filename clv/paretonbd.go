@@ -269,7 +269,7 @@ func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
 	})
 }
 
-func (m ParetoNBD) curve(s Summary) func(float64) float64 {
-	pa, x := m.ProbabilityAlive(s), float64(s.Frequency)
-	return func(t float64) float64 { return pa * expectedAlive(m.R+x, m.Alpha+s.T, m.S, m.Beta+s.T, t) }
+func (m ParetoNBD) aliveCurve(x int, T float64) func(float64) float64 {
+	xf := float64(x)
+	return func(t float64) float64 { return expectedAlive(m.R+xf, m.Alpha+T, m.S, m.Beta+T, t) }
 }

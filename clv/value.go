@@ -74,11 +74,7 @@ type CustomerValue struct {
 
 // discountedPurchases returns Σ_{i=1..N} (E[X(i·L)] − E[X((i−1)·L)])·disc_i
 // and the undiscounted total E[X(N·L)].
-func discountedPurchases(m TransactionModel, s Summary, o ValueOptions) (float64, float64) {
-	expected := func(t float64) float64 { return m.ExpectedPurchases(s, t) }
-	if c, ok := m.(curver); ok {
-		expected = c.curve(s)
-	}
+func discountedPurchases(expected func(t float64) float64, o ValueOptions) (float64, float64) {
 	prev, total := 0.0, 0.0
 	for i := 1; i <= o.Steps; i++ {
 		cur := expected(float64(i) * o.StepLength)
@@ -94,11 +90,13 @@ func discountedPurchases(m TransactionModel, s Summary, o ValueOptions) (float64
 	return total, prev
 }
 
-// curver is implemented by the package's models: curve returns
-// t ↦ E[X(T, T+t) | history] with the parts that do not depend on t (such
-// as P(alive)) computed once, for valuing many horizons of one customer.
-type curver interface {
-	curve(s Summary) func(t float64) float64
+// aliveCurver is implemented by the package's models: aliveCurve returns
+// t ↦ E[X(T, T+t) | alive at T], which depends on the history only through
+// (x, T) — the posterior of an alive customer does not involve t_x — so
+// LifetimeValue computes it once per distinct (x, T) and scales it by each
+// customer's P(alive).
+type aliveCurver interface {
+	aliveCurve(x int, T float64) func(t float64) float64
 }
 
 // roundMoney converts v to a decimal rounded half to even to a multiple of
@@ -150,23 +148,57 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	return valueAll(spend, summaries, o, func(s Summary) (float64, float64, error) {
+	ac, ok := m.(aliveCurver)
+	if !ok {
+		return valueAll(spend, summaries, o, func(_ int, s Summary) (float64, float64, error) {
+			if err := s.Validate(); err != nil {
+				return 0, 0, err
+			}
+			disc, total := discountedPurchases(func(t float64) float64 { return m.ExpectedPurchases(s, t) }, o)
+			return disc, total, nil
+		})
+	}
+	// One alive-curve per distinct (x, T); day-resolution data has far fewer
+	// of them than customers.
+	type key struct {
+		x int
+		T float64
+	}
+	index := map[key]int32{}
+	var keys []key
+	which := make([]int32, len(summaries))
+	for i, s := range summaries {
 		if err := s.Validate(); err != nil {
-			return 0, 0, err
+			return nil, fmt.Errorf("summary %d: %w", i, err)
 		}
-		disc, total := discountedPurchases(m, s, o)
-		return disc, total, nil
+		k := key{s.Frequency, s.T}
+		j, seen := index[k]
+		if !seen {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		which[i] = j
+	}
+	disc, total := make([]float64, len(keys)), make([]float64, len(keys))
+	_ = forEachParallel(len(keys), 256, func(j int) error {
+		disc[j], total[j] = discountedPurchases(ac.aliveCurve(keys[j].x, keys[j].T), o)
+		return nil
+	})
+	return valueAll(spend, summaries, o, func(i int, s Summary) (float64, float64, error) {
+		pa := m.ProbabilityAlive(s)
+		return pa * disc[which[i]], pa * total[which[i]], nil
 	})
 }
 
 // valueAll values every customer in parallel: purchases gives the
 // discounted and the undiscounted expected purchases of one customer, and
 // value = margin × spend × discounted purchases, rounded once.
-func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases func(Summary) (disc, total float64, err error)) ([]CustomerValue, error) {
+func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases func(i int, s Summary) (disc, total float64, err error)) ([]CustomerValue, error) {
 	out := make([]CustomerValue, len(summaries))
 	err := forEachParallel(len(summaries), 2048, func(i int) error {
 		s := summaries[i]
-		disc, total, err := purchases(s)
+		disc, total, err := purchases(i, s)
 		if err != nil {
 			return fmt.Errorf("summary %d: %w", i, err)
 		}
