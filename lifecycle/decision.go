@@ -171,6 +171,7 @@ func DecideAll(customers []Customer, catalogue []Offer, minEV decimal.Decimal) (
 type preparedOffer struct {
 	Offer
 	uplift      decimal.Decimal
+	upliftText  string
 	marginTerm  decimal.Decimal // uplift × MarginChange
 	base        decimal.Decimal // uplift × MarginChange − Cost
 	perValue    decimal.Decimal // uplift × ChurnReduction, when it counts
@@ -190,6 +191,7 @@ func prepare(catalogue []Offer) ([]preparedOffer, error) {
 		}
 		p := preparedOffer{Offer: o, rule: "offer/" + o.Kind.String(),
 			uplift: decimal.NewFromFloat(o.AcceptWith).Sub(decimal.NewFromFloat(o.AcceptWithout))}
+		p.upliftText = p.uplift.String()
 		p.marginTerm = p.uplift.Mul(o.MarginChange)
 		p.base = p.marginTerm.Sub(o.Cost)
 		if o.ChurnReduction != nil && (o.Kind == Retention || o.Kind == Downgrade || o.Kind == WinBack) {
@@ -219,20 +221,24 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 		return nil, nil, fmt.Errorf("%w: customer %q: churn risk %v outside [0, 1]", ErrInvalidInput, c.ID, c.ChurnRisk)
 	}
 	for i := range cat {
-		d, eligible := evaluate(c, &cat[i], audit)
-		if !eligible || !d.ExpectedValue.GreaterThan(minEV) {
-			if !audit {
+		o := &cat[i]
+		if !audit {
+			// Fast path: test eligibility and value without building
+			// reasons; write them only for the offers chosen.
+			if !o.eligible(c) || !o.expectedValue(c).GreaterThan(minEV) {
 				continue
 			}
+			d, _ := evaluate(c, o, true)
+			chosen = append(chosen, d)
+			continue
+		}
+		d, eligible := evaluate(c, o, true)
+		if !eligible || !d.ExpectedValue.GreaterThan(minEV) {
 			if eligible {
 				d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: "expected value", Value: d.ExpectedValue.String(), Test: "> " + minEV.String(), Held: false})
 			}
 			rejected = append(rejected, d)
 			continue
-		}
-		if !audit {
-			// The first pass skipped the reasons; write them for the chosen.
-			d, _ = evaluate(c, &cat[i], true)
 		}
 		chosen = append(chosen, d)
 	}
@@ -247,10 +253,37 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 	return chosen, rejected, nil
 }
 
+// eligible reports what evaluate's facts would: whether the offer may go to
+// the customer. It allocates nothing.
+func (o *preparedOffer) eligible(c Customer) bool {
+	switch {
+	case len(o.Phases) > 0 && !slices.Contains(o.Phases, c.Phase),
+		len(o.Segments) > 0 && !slices.Contains(o.Segments, c.Segment),
+		o.Product != "" && (o.Kind == CrossSell || o.Kind == Upgrade || o.Kind == Downgrade) && slices.Contains(c.Products, o.Product),
+		o.MinChurnRisk > 0 && c.ChurnRisk < o.MinChurnRisk,
+		o.Kind == Downgrade && o.ChurnReduction == nil:
+		return false
+	}
+	for _, p := range o.Requires {
+		if !slices.Contains(c.Products, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// expectedValue is uplift × (margin change + churn reduction × value) − cost.
+func (o *preparedOffer) expectedValue(c Customer) decimal.Decimal {
+	if o.perValue.IsZero() {
+		return o.base
+	}
+	return o.base.Add(o.perValue.Mul(c.Value))
+}
+
 // evaluate checks eligibility fact by fact, stopping at the first that
-// fails, and computes the expected value of an eligible offer. With record
-// it also writes the reasons (the facts and the breakdown); without, it
-// allocates only for the expected value.
+// fails, and computes the expected value of an eligible offer, with the
+// reasons when record is set. It must agree with eligible and
+// expectedValue (a property test checks it).
 func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	d := Decision{Customer: c.ID, Offer: o.Offer, Reason: clv.Explanation{Rule: o.rule}}
 	fact := func(name, value, test string, held bool) bool {
@@ -299,7 +332,7 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	if !o.perValue.IsZero() {
 		savedTerm = o.perValue.Mul(c.Value)
 	}
-	d.ExpectedValue = o.base.Add(savedTerm)
+	d.ExpectedValue = o.expectedValue(c)
 	if !record {
 		return d, true
 	}
@@ -308,7 +341,7 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 		{Name: "uplift × churn value saved", Amount: savedTerm},
 		{Name: "cost", Amount: o.Cost.Neg()},
 	}
-	fact("uplift", o.uplift.String(), "", true)
+	fact("uplift", o.upliftText, "", true)
 	return d, true
 }
 

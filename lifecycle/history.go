@@ -85,7 +85,7 @@ func (h History) TenureDays() int {
 }
 
 // days counts calendar days from a to b; both are dates at midnight UTC.
-func days(a, b time.Time) int { return int(b.Sub(a).Hours()/24 + 0.5) }
+func days(a, b time.Time) int { return int((b.Unix() - a.Unix() + 43200) / 86400) }
 
 // dateOf returns the calendar date of t in loc as midnight UTC, so that day
 // counts never depend on daylight saving.

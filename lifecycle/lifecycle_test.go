@@ -377,6 +377,12 @@ func TestPropDecideInvariants(t *testing.T) {
 		if err != nil || len(all[1]) != len(a) {
 			t.Fatalf("DecideAll disagrees with Decide: %v", err)
 		}
+		for i := range a {
+			if all[1][i].Offer.ID != a[i].Offer.ID || !all[1][i].ExpectedValue.Equal(a[i].ExpectedValue) ||
+				all[1][i].Reason.String() != a[i].Reason.String() {
+				t.Fatalf("DecideAll's fast path disagrees with Decide at %d: %v vs %v", i, all[1][i].Reason, a[i].Reason)
+			}
+		}
 		b, _, _ := Decide(c, rapid.Permutation(cat).Draw(t, "perm"), decimal.Zero)
 		if len(a) != len(b) {
 			t.Fatalf("catalogue order changed the ranking: %d vs %d", len(a), len(b))

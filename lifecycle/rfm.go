@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,19 +35,23 @@ func quantileScores(n, k int, worse func(i int) int) []int {
 // countBelow returns, for each value, how many values are strictly smaller,
 // in O(n log n).
 func countBelow[T any](vals []T, cmp func(a, b T) int) []int {
-	idx := make([]int, len(vals))
-	for i := range idx {
-		idx[i] = i
+	type pair struct {
+		v T
+		i int32
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp(vals[a], vals[b]) })
+	ps := make([]pair, len(vals))
+	for i, v := range vals {
+		ps[i] = pair{v, int32(i)}
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return cmp(a.v, b.v) })
 	out := make([]int, len(vals))
-	for j := 0; j < len(idx); {
+	for j := 0; j < len(ps); {
 		e := j
-		for e < len(idx) && cmp(vals[idx[e]], vals[idx[j]]) == 0 {
+		for e < len(ps) && cmp(ps[e].v, ps[j].v) == 0 {
 			e++
 		}
-		for _, i := range idx[j:e] {
-			out[i] = j
+		for _, p := range ps[j:e] {
+			out[p.i] = j
 		}
 		j = e
 	}
@@ -65,35 +70,60 @@ func ScoreRFM(hs []History, k int) ([]RFMScore, error) {
 	if k < 2 || k > 100 {
 		return nil, fmt.Errorf("%w: RFM needs 2 to 100 classes, got %d", ErrInvalidConfig, k)
 	}
-	var buyers []History
-	for i, h := range hs {
-		if err := h.Validate(); err != nil {
+	var buyers []int // indices into hs: histories are large, so not copied
+	for i := range hs {
+		if err := hs[i].Validate(); err != nil {
 			return nil, fmt.Errorf("history %d: %w", i, err)
 		}
-		if !h.First.IsZero() {
-			buyers = append(buyers, h)
+		if !hs[i].First.IsZero() {
+			buyers = append(buyers, i)
 		}
 	}
 	n := len(buyers)
 	rec := make([]int, n)
 	freq := make([]int, n)
 	mon := make([]decimal.Decimal, n)
-	for i, h := range buyers {
-		rec[i], freq[i], mon[i] = h.DaysSinceLast(), h.Purchases, h.Spend
+	for j, i := range buyers {
+		rec[j], freq[j], mon[j] = hs[i].DaysSinceLast(), hs[i].Purchases, hs[i].Spend
 	}
 	intCmp := func(a, b int) int { return a - b }
 	// Recency is reversed: worse means more days since the last purchase.
 	rb := countBelow(rec, func(a, b int) int { return b - a })
 	fb := countBelow(freq, intCmp)
-	mb := countBelow(mon, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+	var mb []int
+	if keys, ok := moneyKeys(mon); ok {
+		mb = countBelow(keys, func(a, b int64) int { return cmp.Compare(a, b) })
+	} else {
+		mb = countBelow(mon, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+	}
 	r := quantileScores(n, k, func(i int) int { return rb[i] })
 	f := quantileScores(n, k, func(i int) int { return fb[i] })
 	m := quantileScores(n, k, func(i int) int { return mb[i] })
 	out := make([]RFMScore, n)
-	for i, h := range buyers {
-		out[i] = RFMScore{ID: h.ID, R: r[i], F: f[i], M: m[i], DaysSinceLast: rec[i], Purchases: freq[i], Spend: mon[i]}
+	for j, i := range buyers {
+		out[j] = RFMScore{ID: hs[i].ID, R: r[j], F: f[j], M: m[j], DaysSinceLast: rec[j], Purchases: freq[j], Spend: mon[j]}
 	}
 	return out, nil
+}
+
+// moneyKeys maps amounts to int64 counts of 10^−scale units, the smallest
+// scale holding them all exactly, when that scale is at most 9 and every
+// amount is below 10^9: comparing the keys is then exactly comparing the
+// amounts, and much faster than comparing decimals.
+func moneyKeys(vals []decimal.Decimal) ([]int64, bool) {
+	var scale int32
+	limit := decimal.New(1, 9)
+	for _, v := range vals {
+		scale = max(scale, -v.Exponent())
+		if scale > 9 || v.Abs().GreaterThanOrEqual(limit) {
+			return nil, false
+		}
+	}
+	keys := make([]int64, len(vals))
+	for i, v := range vals {
+		keys[i] = v.Shift(scale).IntPart()
+	}
+	return keys, true
 }
 
 // Range is an inclusive range of scores.
@@ -110,7 +140,8 @@ type Segment struct {
 type SegmentMap struct {
 	k        int
 	segments []Segment
-	cell     []int // segment index per (r, f, m) cell
+	cell     []int        // segment index per (r, f, m) cell
+	facts    [][]clv.Fact // the explanation's facts per cell
 }
 
 // NewSegmentMap validates segments over scores 1..k: it fails, naming the
@@ -142,11 +173,20 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 			}
 		}
 	}
+	m.facts = make([][]clv.Fact, len(m.cell))
+	rng := func(r Range) string { return "in " + strconv.Itoa(r.Lo) + ".." + strconv.Itoa(r.Hi) }
 	for r := 1; r <= k; r++ {
 		for f := 1; f <= k; f++ {
 			for mm := 1; mm <= k; mm++ {
-				if m.cell[m.index(r, f, mm)] < 0 {
+				c := m.index(r, f, mm)
+				if m.cell[c] < 0 {
 					return nil, fmt.Errorf("%w: cell R%d F%d M%d is in no segment", ErrInvalidConfig, r, f, mm)
+				}
+				seg := segments[m.cell[c]]
+				m.facts[c] = []clv.Fact{
+					{Name: "R", Value: strconv.Itoa(r), Test: rng(seg.R), Held: true},
+					{Name: "F", Value: strconv.Itoa(f), Test: rng(seg.F), Held: true},
+					{Name: "M", Value: strconv.Itoa(mm), Test: rng(seg.M), Held: true},
 				}
 			}
 		}
@@ -161,13 +201,10 @@ func (m *SegmentMap) Segment(s RFMScore) (string, clv.Explanation, error) {
 	if s.R < 1 || s.R > m.k || s.F < 1 || s.F > m.k || s.M < 1 || s.M > m.k {
 		return "", clv.Explanation{}, fmt.Errorf("%w: customer %q: scores R%d F%d M%d outside 1..%d", ErrInvalidInput, s.ID, s.R, s.F, s.M, m.k)
 	}
-	seg := m.segments[m.cell[m.index(s.R, s.F, s.M)]]
-	rng := func(r Range) string { return "in " + strconv.Itoa(r.Lo) + ".." + strconv.Itoa(r.Hi) }
-	return seg.Name, clv.Explanation{Rule: "rfm/" + seg.Name, Facts: []clv.Fact{
-		{Name: "R", Value: strconv.Itoa(s.R), Test: rng(seg.R), Held: true},
-		{Name: "F", Value: strconv.Itoa(s.F), Test: rng(seg.F), Held: true},
-		{Name: "M", Value: strconv.Itoa(s.M), Test: rng(seg.M), Held: true},
-	}}, nil
+	c := m.index(s.R, s.F, s.M)
+	seg := m.segments[m.cell[c]]
+	// The facts were written once per cell; each caller gets its own copy.
+	return seg.Name, clv.Explanation{Rule: "rfm/" + seg.Name, Facts: slices.Clone(m.facts[c])}, nil
 }
 
 // DefaultSegments is the usual map for five classes, over recency and
