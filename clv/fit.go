@@ -359,8 +359,11 @@ type recorder struct {
 	toLL     func(f float64, theta []float64) (float64, []float64)
 }
 
+// Init implements optimize.Recorder.
 func (r *recorder) Init() error { return nil }
 
+// Record implements optimize.Recorder: it counts major iterations, reports
+// progress and stops the optimiser when the context is done.
 func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
 	if err := r.ctx.Err(); err != nil {
 		return err

@@ -181,7 +181,7 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 		which[i] = j
 	}
 	disc, total := make([]float64, len(keys)), make([]float64, len(keys))
-	_ = forEachParallel(len(keys), 256, func(j int) error {
+	_ = forEachParallel(len(keys), 256, func(j int) error { // cannot fail
 		disc[j], total[j] = discountedPurchases(ac.aliveCurve(keys[j].x, keys[j].T), o)
 		return nil
 	})

@@ -85,7 +85,7 @@ type Contract struct {
 	Contacted time.Time
 }
 
-// RecontactGoal: contact every customer on rung MinRung or above who has
+// RecontactGoal asks to contact every customer on rung MinRung or above who has
 // been inactive since their contract expired, AfterDays days after it
 // expired ("contact every high-value customer inactive since contract
 // expiry 30 days after it expired").
