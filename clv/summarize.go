@@ -197,7 +197,13 @@ func (s *Summarizer) insert(id string) int32 {
 // appends in O(1); out-of-order input inserts by binary search.
 func (c *customer) addPeriod(p int32) {
 	n := len(c.periods)
-	if n == 0 || p > c.periods[n-1] {
+	if n == 0 {
+		// Room for a few periods in one allocation: most customers buy
+		// only a handful of times.
+		c.periods = append(make([]int32, 0, 4), p)
+		return
+	}
+	if p > c.periods[n-1] {
 		c.periods = append(c.periods, p)
 		return
 	}
