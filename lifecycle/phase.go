@@ -72,6 +72,33 @@ type PhaseRules struct {
 	// AtRiskAlive and ChurnedAlive are the P(alive) thresholds used with
 	// Model. Defaults 0.5 and 0.05.
 	AtRiskAlive, ChurnedAlive float64
+
+	// tests holds the thresholds' texts for the reasons, written once by
+	// withDefaults: ">= 365 days", "< 30 days", "< 0.05", …
+	tests map[threshold]string
+}
+
+// threshold is a day comparison: at least (ge) or below limit.
+type threshold struct {
+	ge    bool
+	limit int
+}
+
+// dayTexts holds "0 days" … "999 days", so that reasons for everyday values
+// cost no formatting. It is computed once and never changed.
+var dayTexts = func() []string {
+	out := make([]string, 1000)
+	for i := range out {
+		out[i] = strconv.Itoa(i) + " days"
+	}
+	return out
+}()
+
+func daysText(v int) string {
+	if v >= 0 && v < len(dayTexts) {
+		return dayTexts[v]
+	}
+	return strconv.Itoa(v) + " days"
 }
 
 func (r PhaseRules) withDefaults() (PhaseRules, error) {
@@ -104,6 +131,11 @@ func (r PhaseRules) withDefaults() (PhaseRules, error) {
 		if err := r.Model.Validate(); err != nil {
 			return r, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 		}
+	}
+	r.tests = map[threshold]string{}
+	for _, d := range []int{r.NewDays, r.AtRiskDays, r.LapsedDays, r.ChurnedDays, r.ReactivatedDays} {
+		r.tests[threshold{true, d}] = ">= " + daysText(d)
+		r.tests[threshold{false, d}] = "< " + daysText(d)
 	}
 	return r, nil
 }
@@ -145,7 +177,11 @@ func (r PhaseRules) assign(h History) Assignment {
 		if !ge {
 			op, held = "<", v < limit
 		}
-		return clv.Fact{Name: name, Value: strconv.Itoa(v) + " days", Test: op + " " + strconv.Itoa(limit) + " days", Held: held}
+		test, ok := r.tests[threshold{ge, limit}]
+		if !ok {
+			test = op + " " + daysText(limit)
+		}
+		return clv.Fact{Name: name, Value: daysText(v), Test: test, Held: held}
 	}
 	alive, hasAlive := math.NaN(), r.Model != nil
 	if hasAlive {
@@ -156,18 +192,18 @@ func (r PhaseRules) assign(h History) Assignment {
 			Test: "< " + strconv.FormatFloat(limit, 'g', -1, 64), Held: alive < limit}
 	}
 	set := func(p Phase, rule string, facts ...clv.Fact) Assignment {
-		a.Phase, a.Reason = p, clv.Explanation{Rule: "phase/" + rule, Facts: facts}
+		a.Phase, a.Reason = p, clv.Explanation{Rule: rule, Facts: facts}
 		return a
 	}
 	switch {
 	case since >= r.ChurnedDays:
-		return set(Churned, "churned", factDays("days since last purchase", since, r.ChurnedDays, true))
+		return set(Churned, "phase/churned", factDays("days since last purchase", since, r.ChurnedDays, true))
 	case hasAlive && alive < r.ChurnedAlive:
-		return set(Churned, "churned-model", factAlive(r.ChurnedAlive))
+		return set(Churned, "phase/churned-model", factAlive(r.ChurnedAlive))
 	case since >= r.LapsedDays:
-		return set(Lapsed, "lapsed", factDays("days since last purchase", since, r.LapsedDays, true))
+		return set(Lapsed, "phase/lapsed", factDays("days since last purchase", since, r.LapsedDays, true))
 	case tenure < r.NewDays:
-		return set(New, "new", factDays("tenure", tenure, r.NewDays, false))
+		return set(New, "phase/new", factDays("tenure", tenure, r.NewDays, false))
 	}
 	gap := -1
 	if !h.BeforeLast.IsZero() {
@@ -176,14 +212,14 @@ func (r PhaseRules) assign(h History) Assignment {
 	lowAlive := hasAlive && alive < r.AtRiskAlive
 	switch {
 	case gap >= r.LapsedDays && since < r.ReactivatedDays && !lowAlive:
-		return set(Reactivated, "reactivated", factDays("gap before the last purchase", gap, r.LapsedDays, true),
+		return set(Reactivated, "phase/reactivated", factDays("gap before the last purchase", gap, r.LapsedDays, true),
 			factDays("days since last purchase", since, r.ReactivatedDays, false))
 	case since >= r.AtRiskDays:
-		return set(AtRisk, "at-risk", factDays("days since last purchase", since, r.AtRiskDays, true))
+		return set(AtRisk, "phase/at-risk", factDays("days since last purchase", since, r.AtRiskDays, true))
 	case lowAlive:
-		return set(AtRisk, "at-risk-model", factAlive(r.AtRiskAlive))
+		return set(AtRisk, "phase/at-risk-model", factAlive(r.AtRiskAlive))
 	}
-	return set(Active, "active", factDays("days since last purchase", since, r.AtRiskDays, false))
+	return set(Active, "phase/active", factDays("days since last purchase", since, r.AtRiskDays, false))
 }
 
 // AssignAll assigns every history, in input order, on all cores.
