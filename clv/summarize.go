@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -364,38 +363,108 @@ func Summarize(seq iter.Seq[Transaction], opts SummaryOptions) ([]Summary, error
 }
 
 // SummarizeSlice summarises an in-memory log on up to workers goroutines
-// (0 means runtime.GOMAXPROCS(0)): each summarises a contiguous shard and
-// the shards are merged, which gives exactly what one pass gives. It
-// returns the merged Summarizer, for Summaries, Split or Tracking. An
-// invalid transaction is reported with its index (the first one, if
-// several are invalid).
+// (0 means runtime.GOMAXPROCS(0)); the result is exactly what one pass
+// gives. A log grouped by customer (most transactions follow one of the
+// same customer) is cut into contiguous shards that are merged. Any other
+// log — typically in time order, touching a different customer every time —
+// is partitioned by a hash of the customer ID into buckets whose customers
+// are few enough to stay in cache, summarised separately and joined. It returns the merged
+// Summarizer, for Summaries, Split or Tracking. An invalid transaction is
+// reported with its index (the first one, if several are invalid).
 func SummarizeSlice(txs []Transaction, opts SummaryOptions, workers int) (*Summarizer, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	if _, err := NewSummarizer(opts); err != nil {
+		return nil, err
+	}
+	same, sample := 0, min(len(txs), 100_000)
+	for i := 1; i < sample; i++ {
+		if txs[i].Customer == txs[i-1].Customer {
+			same++
+		}
+	}
+	if 2*same >= sample {
+		return summarizeShards(txs, opts, workers)
+	}
+	buckets := 1
+	for buckets < 256 && buckets*20_000 < len(txs) {
+		buckets *= 2
+	}
+	// Partition indices by bucket, in input order within each bucket.
+	owner := make([]uint16, len(txs))
+	counts := make([]int, buckets+1)
+	for i := range txs {
+		b := uint16(fnv(txs[i].Customer) & uint32(buckets-1))
+		owner[i] = b
+		counts[b+1]++
+	}
+	for b := 1; b <= buckets; b++ {
+		counts[b] += counts[b-1]
+	}
+	order := make([]int32, len(txs))
+	fill := append([]int(nil), counts[:buckets]...)
+	for i, b := range owner {
+		order[fill[b]] = int32(i)
+		fill[b]++
+	}
+	parts := make([]*Summarizer, buckets)
+	failed := make([]int, buckets) // first invalid index per bucket, or −1
+	errs := make([]error, buckets)
+	parallelFor(workers, buckets, func(b int) {
+		s, _ := NewSummarizer(opts)
+		parts[b], failed[b] = s, -1
+		for _, i := range order[counts[b]:counts[b+1]] {
+			if err := s.Add(txs[i]); err != nil {
+				failed[b], errs[b] = int(i), fmt.Errorf("transaction %d: %w", i, err)
+				return
+			}
+		}
+	})
+	first := -1
+	for b := range buckets {
+		if failed[b] >= 0 && (first < 0 || failed[b] < failed[first]) {
+			first = b
+		}
+	}
+	if first >= 0 {
+		return nil, errs[first]
+	}
+	// Buckets hold disjoint customers: move their state into one summarizer
+	// sized for all of them, without the lookups and copies of Merge.
+	total := 0
+	for _, p := range parts {
+		total += len(p.ids)
+	}
+	out, _ := NewSummarizer(opts)
+	out.short = make(map[shortKey]int32, total)
+	out.ids = make([]string, 0, total)
+	out.customers = make([]customer, 0, total)
+	for _, p := range parts {
+		out.ignored += p.ignored
+		for j, id := range p.ids {
+			out.insert(id)
+			out.customers = append(out.customers, p.customers[j])
+		}
+	}
+	return out, nil
+}
+
+// summarizeShards summarises contiguous shards in parallel and merges them.
+func summarizeShards(txs []Transaction, opts SummaryOptions, workers int) (*Summarizer, error) {
 	shards := max(1, min(workers, len(txs)/50_000))
 	parts := make([]*Summarizer, shards)
 	errs := make([]error, shards)
-	var wg sync.WaitGroup
-	for k := range shards {
-		s, err := NewSummarizer(opts)
-		if err != nil {
-			return nil, err
-		}
+	parallelFor(workers, shards, func(k int) {
+		s, _ := NewSummarizer(opts)
 		parts[k] = s
-		lo, hi := k*len(txs)/shards, (k+1)*len(txs)/shards
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				if err := s.Add(txs[i]); err != nil {
-					errs[k] = fmt.Errorf("transaction %d: %w", i, err)
-					return
-				}
+		for i := k * len(txs) / shards; i < (k+1)*len(txs)/shards; i++ {
+			if err := s.Add(txs[i]); err != nil {
+				errs[k] = fmt.Errorf("transaction %d: %w", i, err)
+				return
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -407,4 +476,14 @@ func SummarizeSlice(txs []Transaction, opts SummaryOptions, workers int) (*Summa
 		}
 	}
 	return parts[0], nil
+}
+
+// fnv is the 32-bit FNV-1a hash of s.
+func fnv(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }

@@ -483,10 +483,14 @@ func TestCivilCalendar(t *testing.T) {
 func TestPropSummarizeSliceEqualsOnePass(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		log, o := genLog(t, "log"), genOptions(t)
-		// Repeat the log so that it is split into several shards.
+		// Repeat the log so that it is split into several shards; sorted by
+		// customer or not, to take both of SummarizeSlice's paths.
 		var big []Transaction
 		for range 2000 {
 			big = append(big, log...)
+		}
+		if rapid.Bool().Draw(t, "grouped") {
+			slices.SortStableFunc(big, func(a, b Transaction) int { return strings.Compare(a.Customer, b.Customer) })
 		}
 		s, err := SummarizeSlice(big, o, 4)
 		if err != nil {
@@ -500,11 +504,16 @@ func TestPropSummarizeSliceEqualsOnePass(t *testing.T) {
 }
 
 func TestSummarizeSliceReportsFirstInvalid(t *testing.T) {
-	log := syntheticLog(200_000)
-	log[150_000].Customer = ""
-	log[190_000].Customer = ""
-	_, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01")}, 4)
-	if !errors.Is(err, ErrInvalidTransaction) || !strings.Contains(err.Error(), "transaction 150000") {
-		t.Errorf("got %v", err)
+	for _, grouped := range []bool{false, true} {
+		log := syntheticLog(200_000)
+		if grouped {
+			slices.SortStableFunc(log, func(a, b Transaction) int { return strings.Compare(a.Customer, b.Customer) })
+		}
+		log[150_000].Customer = ""
+		log[190_000].Customer = ""
+		_, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01")}, 4)
+		if !errors.Is(err, ErrInvalidTransaction) || !strings.Contains(err.Error(), "transaction 150000") {
+			t.Errorf("grouped %v: got %v", grouped, err)
+		}
 	}
 }
