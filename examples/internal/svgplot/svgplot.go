@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 const (
@@ -44,7 +45,17 @@ func (c *canvas) py(y float64) float64 {
 
 func (c *canvas) printf(format string, args ...any) { fmt.Fprintf(&c.b, format, args...) }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc makes s safe as XML text: characters XML forbids (control
+// characters, invalid UTF-8) are dropped, markup characters escaped.
+func esc(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0xFFFE && r <= 0xFFFF) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return html.EscapeString(s)
+}
 
 func (c *canvas) frame(title, xlabel, ylabel string) {
 	c.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif">`+"\n", width, height, width, height)
