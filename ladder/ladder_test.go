@@ -421,3 +421,55 @@ func FuzzEstimate(f *testing.F) {
 		}
 	}))
 }
+
+func TestMovesAndPrecursors(t *testing.T) {
+	paths := map[string][]int{"a": {0, 0, 1, 2}, "b": {1, 1, Lost}, "c": {0, 1, 1}}
+	moves := Moves(paths)
+	want := []Move{{"a", 2, 0, 1}, {"a", 3, 1, 2}, {"b", 2, 1, Lost}, {"c", 1, 0, 1}}
+	if !slices.Equal(moves, want) {
+		t.Fatalf("moves %v, want %v", moves, want)
+	}
+	events := []TriggerEvent{{"a", 1, "small-baskets"}, {"c", 0, "small-baskets"}, {"a", 2, "large-purchase"}, {"b", 1, "expired-inactive"}, {"c", 2, "noise"}}
+	got := Precursors(moves, events)
+	wantP := []Precursor{{From: 0, To: 1, Trigger: "small-baskets", Count: 2}, {From: 1, To: Lost, Trigger: "expired-inactive", Count: 1}, {From: 1, To: 2, Trigger: "large-purchase", Count: 1}}
+	slices.SortFunc(wantP, func(a, b Precursor) int {
+		if a.From != b.From {
+			return a.From - b.From
+		}
+		return a.To - b.To
+	})
+	if !slices.Equal(got, wantP) {
+		t.Errorf("precursors %v, want %v", got, wantP)
+	}
+}
+
+func TestRecontactGoal(t *testing.T) {
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	end := asOf.AddDate(0, 0, -40)
+	cs := []Contract{
+		{Customer: "due-contacted", Rung: 2, End: end, LastActivity: end.AddDate(0, 0, -10), Contacted: end.AddDate(0, 0, 31)},
+		{Customer: "due-missed", Rung: 3, End: end, LastActivity: end.AddDate(0, -1, 0)},
+		{Customer: "contacted-too-early", Rung: 2, End: end, Contacted: end.AddDate(0, 0, 5)},
+		{Customer: "renewed", Rung: 2, End: end, LastActivity: end.AddDate(0, 0, 3)},
+		{Customer: "low-rung", Rung: 1, End: end},
+		{Customer: "not-yet-due", Rung: 2, End: asOf.AddDate(0, 0, -10)},
+	}
+	p, err := RecontactGoal{Name: "recontact", MinRung: 2, AfterDays: 30}.Progress(cs, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Target != 3 || p.Achieved != 1 || math.Abs(p.Progress-1.0/3) > 1e-12 || p.OnTrack {
+		t.Errorf("progress %+v", p)
+	}
+}
+
+func TestLongRunPeriodic(t *testing.T) {
+	// Two rungs swapping forever never settle; lost is unreachable.
+	c := Chain{P: [][]float64{{0, 1, 0}, {1, 0, 0}, {0, 0, 1}}}
+	if _, err := c.LongRun(0); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("periodic chain: %v", err)
+	}
+	if _, err := c.PeriodsBeforeLoss(); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("no way to lost: %v", err)
+	}
+}

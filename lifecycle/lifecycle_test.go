@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -531,5 +532,25 @@ func BenchmarkLifecycle(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestChurnRisk(t *testing.T) {
+	m := clv.BGNBD{R: 0.24, Alpha: 4.41, A: 0.79, B: 2.43}
+	p, err := ChurnProbability(m, clv.Summary{Frequency: 2, Recency: 30.43, T: 38.86})
+	if err != nil || math.Abs(p-(1-m.ProbabilityAlive(clv.Summary{Frequency: 2, Recency: 30.43, T: 38.86}))) > 1e-15 {
+		t.Errorf("churn %v %v", p, err)
+	}
+	if _, err := ChurnProbability(m, clv.Summary{Frequency: 1, Recency: 5, T: 3}); err == nil {
+		t.Error("invalid summary accepted")
+	}
+	s := clv.SBG{Alpha: 0.704, Beta: 1.182}
+	c, err := SubscriptionChurn(s, 0)
+	if err != nil || math.Abs(c-0.704/(0.704+1.182)) > 1e-12 {
+		t.Errorf("first-period churn %v %v", c, err)
+	}
+	later, _ := SubscriptionChurn(s, 10)
+	if later >= c {
+		t.Errorf("churn does not fall with tenure: %v then %v", c, later)
 	}
 }

@@ -329,3 +329,27 @@ func BenchmarkRules(b *testing.B) {
 		})
 	}
 }
+
+func TestPlanAll(t *testing.T) {
+	p := Planner{Initiatives: initiatives()}
+	asOf := time.Date(2024, 6, 25, 0, 0, 0, 0, time.UTC)
+	cs := []Profile{
+		{ID: "a", Phase: lifecycle.New, Purchases: []clv.Purchase{buy("a", "2024-06-01", "iPhone", "web", 999)}},
+		{ID: "b", Phase: lifecycle.Lapsed, Rung: 2, Purchases: []clv.Purchase{buy("b", "2023-01-01", "case", "store", 20)}},
+		{ID: "c"},
+	}
+	plans, gaps, err := p.PlanAll(cs, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 3 || plans[2].Customer != "c" || len(plans[2].Steps) != 0 || gaps[Allies] != 3 {
+		t.Errorf("plans %d, gaps %v, c's steps %v", len(plans), gaps, plans[2].Steps)
+	}
+	if _, _, err := p.PlanAll([]Profile{{ID: ""}}, asOf); err == nil {
+		t.Error("empty ID accepted")
+	}
+	bad := Planner{Initiatives: []Initiative{{ID: "x", Anchor: ProductPurchase}}}
+	if _, err := bad.Plan(cs[0], asOf); err == nil {
+		t.Error("product anchor without a product accepted")
+	}
+}

@@ -304,3 +304,22 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	}))
 }
+
+func TestBundleFigures(t *testing.T) {
+	b := Bundle{Name: "breakfast", Price: d("8"), Components: []Component{
+		{Name: "coffee", Kind: Product, Price: d("3"), Cost: d("0.5"), PerceivedValue: d("4")},
+		{Name: "donut", Kind: Product, Price: d("2.5"), Cost: d("0.6"), PerceivedValue: d("3")},
+		{Name: "newspaper", Kind: Content, Price: d("3.5"), Cost: d("1.9"), PerceivedValue: d("2")},
+	}}
+	f, err := b.Figures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Standalone.Equal(d("9")) || !f.Saving.Equal(d("1")) || !f.Cost.Equal(d("3")) || !f.Margin.Equal(d("5")) ||
+		!f.PerceivedValue.Equal(d("9")) || math.Abs(f.SavingShare-1.0/9) > 1e-12 || math.Abs(f.MarginShare-0.625) > 1e-12 || f.ValueRatio != 1.125 {
+		t.Errorf("figures %+v", f)
+	}
+	if _, err := (Bundle{Name: "empty", Price: d("1")}).Figures(); err == nil {
+		t.Error("empty bundle accepted")
+	}
+}
