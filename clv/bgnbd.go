@@ -191,12 +191,7 @@ func (m BGNBD) ProbabilityPurchasesNew(n int, t float64) float64 { return m.proc
 // is dead makes none; one who is alive behaves as a new customer with the
 // posterior parameters (r+x, α+T, a, b+x).
 func (m BGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
-	pa := m.ProbabilityAlive(s)
-	v := pa * m.posterior(s.Frequency, s.T).pmf(n, t)
-	if n == 0 {
-		v += 1 - pa
-	}
-	return v
+	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
 }
 
 // Simulate draws one summary per age in T from the model, using rng.
@@ -262,21 +257,12 @@ func (m MBGNBD) ExpectedPurchasesNew(t float64) float64 {
 // ProbabilityPurchasesNew returns P(X(t) = n) for a new customer.
 func (m MBGNBD) ProbabilityPurchasesNew(n int, t float64) float64 {
 	w, p := m.newAlive()
-	v := w * p.pmf(n, t)
-	if n == 0 {
-		v += 1 - w
-	}
-	return v
+	return aliveOrNone(w, p.pmf(n, t), n)
 }
 
 // ProbabilityPurchases returns P(X(T, T+t) = n | x, t_x, T).
 func (m MBGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
-	pa := m.ProbabilityAlive(s)
-	v := pa * m.posterior(s.Frequency, s.T).pmf(n, t)
-	if n == 0 {
-		v += 1 - pa
-	}
-	return v
+	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
 }
 
 // Simulate draws one summary per age in T from the model, using rng.
@@ -284,6 +270,16 @@ func (m MBGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
 	return simulateWith(T, unit, func(T float64) (int, float64) {
 		return bgProcess{m.R, m.Alpha, m.A, m.B}.simulate(rng, T, true)
 	})
+}
+
+// aliveOrNone mixes a pmf: with probability alive the customer's count is
+// n with probability pAlive, otherwise they are gone and make none.
+func aliveOrNone(alive, pAlive float64, n int) float64 {
+	v := alive * pAlive
+	if n == 0 {
+		v += 1 - alive
+	}
+	return v
 }
 
 func simulateWith(T []float64, unit Unit, draw func(T float64) (int, float64)) []Summary {

@@ -244,12 +244,7 @@ func (m ParetoNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 	if n < 0 {
 		return 0
 	}
-	pa := m.ProbabilityAlive(s)
-	v := pa * pmfAlive(m.R+float64(s.Frequency), m.Alpha+s.T, m.S, m.Beta+s.T, n, t)
-	if n == 0 {
-		v += 1 - pa
-	}
-	return v
+	return aliveOrNone(m.ProbabilityAlive(s), pmfAlive(m.R+float64(s.Frequency), m.Alpha+s.T, m.S, m.Beta+s.T, n, t), n)
 }
 
 // Simulate draws one summary per age in T from the model, using rng.

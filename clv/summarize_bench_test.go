@@ -45,6 +45,28 @@ func syntheticLog(n int) []Transaction {
 // (bound by memory latency); "by-customer" is the same log grouped by
 // customer, as exports from a warehouse often are.
 func BenchmarkSummarize(b *testing.B) {
+	benchOrders(b, func(log []Transaction) (*Summarizer, error) {
+		s, _ := NewSummarizer(benchOptions)
+		for _, t := range log {
+			if err := s.Add(t); err != nil {
+				return nil, err
+			}
+		}
+		return s, nil
+	})
+}
+
+// BenchmarkSummarizeSlice is BenchmarkSummarize with SummarizeSlice on
+// every core.
+func BenchmarkSummarizeSlice(b *testing.B) {
+	benchOrders(b, func(log []Transaction) (*Summarizer, error) { return SummarizeSlice(log, benchOptions, 0) })
+}
+
+var benchOptions = SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek}
+
+// benchOrders times summarize, then Summaries, on logs of 1M and 10M
+// transactions in both orders.
+func benchOrders(b *testing.B, summarize func([]Transaction) (*Summarizer, error)) {
 	for _, n := range []int{1_000_000, 10_000_000} {
 		for _, order := range []string{"time-ordered", "by-customer"} {
 			b.Run(fmt.Sprintf("%s/tx=%d", order, n), func(b *testing.B) {
@@ -58,55 +80,20 @@ func BenchmarkSummarize(b *testing.B) {
 						log[i].Amount = decimal.New(log[i].Amount.CoefficientInt64(), -2)
 					}
 				}
-				benchSummarize(b, log)
-			})
-		}
-	}
-}
-
-// BenchmarkSummarizeSlice is BenchmarkSummarize with SummarizeSlice on
-// every core.
-func BenchmarkSummarizeSlice(b *testing.B) {
-	for _, n := range []int{1_000_000, 10_000_000} {
-		for _, order := range []string{"time-ordered", "by-customer"} {
-			b.Run(fmt.Sprintf("%s/tx=%d", order, n), func(b *testing.B) {
-				log := syntheticLog(n)
-				if order == "by-customer" {
-					slices.SortStableFunc(log, func(a, b Transaction) int { return strings.Compare(a.Customer, b.Customer) })
-					for i := range log {
-						log[i].Amount = decimal.New(log[i].Amount.CoefficientInt64(), -2)
-					}
-				}
 				runtime.GC()
 				b.ReportAllocs()
 				for b.Loop() {
-					s, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek}, 0)
+					s, err := summarize(log)
 					if err != nil {
 						b.Fatal(err)
 					}
 					_ = s.Summaries()
 				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds()/1e6, "Mtx/s")
 			})
 		}
 	}
-}
-
-func benchSummarize(b *testing.B, log []Transaction) {
-	n := len(log)
-	runtime.GC()
-	b.ReportAllocs()
-	for b.Loop() {
-		s, _ := NewSummarizer(SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek})
-		for _, t := range log {
-			if err := s.Add(t); err != nil {
-				b.Fatal(err)
-			}
-		}
-		_ = s.Summaries()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
-	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds()/1e6, "Mtx/s")
 }
 
 func BenchmarkCSVIngest(b *testing.B) {
