@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -210,8 +211,14 @@ func (m BGBB) ProbabilityPurchasesNew(x, n int) float64 {
 	return v
 }
 
-// Simulate draws one history over n opportunities per customer, using rng.
+// Simulate draws one history over n opportunities per customer, using rng
+// (nil means a fixed seed). It returns nil when the parameters are invalid,
+// customers is negative or n is outside [0, MaxOpportunities].
 func (m BGBB) Simulate(rng *rand.Rand, customers, n int) []BGBBPattern {
+	if m.Validate() != nil || customers < 0 || n < 0 || n > MaxOpportunities {
+		return nil
+	}
+	rng = simRand(rng)
 	out := make([]BGBBPattern, customers)
 	for c := range out {
 		p := distuv.Beta{Alpha: m.Alpha, Beta: m.Beta, Src: rng}.Rand()
@@ -236,16 +243,19 @@ func CompressBGBB(ps []BGBBPattern) []BGBBPattern {
 	type key struct{ x, tx, n int }
 	out := mergeByKey(ps, func(p BGBBPattern) key { return key{p.Frequency, p.Recency, p.Periods} },
 		func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w })
-	slices.SortFunc(out, func(a, b BGBBPattern) int {
-		if a.Periods != b.Periods {
-			return a.Periods - b.Periods
-		}
-		if a.Frequency != b.Frequency {
-			return a.Frequency - b.Frequency
-		}
-		return a.Recency - b.Recency
-	})
+	slices.SortFunc(out, compareBGBB)
 	return out
+}
+
+// compareBGBB orders histories by periods, frequency and recency.
+func compareBGBB(a, b BGBBPattern) int {
+	if a.Periods != b.Periods {
+		return cmp.Compare(a.Periods, b.Periods)
+	}
+	if a.Frequency != b.Frequency {
+		return cmp.Compare(a.Frequency, b.Frequency)
+	}
+	return cmp.Compare(a.Recency, b.Recency)
 }
 
 type bgbbLik struct {
@@ -274,11 +284,11 @@ func (e bgbbEval) block(lo, hi int, grad []float64) float64 {
 
 // FitBGBB fits a BG/BB model by maximum likelihood to weighted histories.
 func FitBGBB(ctx context.Context, data []BGBBPattern, opts FitOptions) (BGBB, FitReport, error) {
-	kept, n, err := keepPositive(data, "pattern", BGBBPattern.Validate, func(p BGBBPattern) float64 { return p.Weight })
+	kept, _, err := keepPositive(data, "pattern", BGBBPattern.Validate, func(p BGBBPattern) float64 { return p.Weight })
 	if err != nil {
 		return BGBB{}, FitReport{Model: "bgbb"}, err
 	}
-	kept = CompressBGBB(kept)
+	kept, n := canonical(kept, compareBGBB, func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w })
 	p, rep, err := maximize(ctx, fitSpec{model: "bgbb", names: bgbbNames, start: []float64{1, 1, 1, 1}, lk: bgbbLik{kept}, n: n}, opts)
 	if p == nil {
 		return BGBB{}, rep, err

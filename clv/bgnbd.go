@@ -58,13 +58,37 @@ func (m MBGNBD) Validate() error {
 // conditional quantities below reduce to the new-customer formulas.
 type bgProcess struct{ r, alpha, a, b float64 }
 
+// fastTol is the relative error bound a fast series must certify for its
+// value to be used; otherwise the value is computed by quadrature.
+const fastTol = 1e-12
+
 // expected returns E[X(t)] = (a+b−1)/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))]
-// (FHL 2005 eq. 7), evaluated in its Pfaff-transformed form.
+// (FHL 2005 eq. 7). The fast path is its Pfaff-transformed series, used when
+// its error bound certifies fastTol; it cancels when r ≫ a+b, when a is large
+// or when a+b < 1, and then the value comes from the integral over the
+// dropout probability p ~ Beta(a, b) of an alive customer's expected count
+// given p, E[X(t) | p] = (1 − (1 + p·t/α)^(−r))/p (λ integrated out):
+//
+//	E[X(t)] = ∫₀¹ Beta(p; a, b)·(1 − (1 + p·t/α)^(−r))/p dp,
+//
+// a positive integrand, computed by tanh-sinh quadrature in log space. It
+// returns NaN only if neither method reaches its accuracy.
 func (p bgProcess) expected(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	return (p.a + p.b - 1) * oneMinusHypOverB(p.r, p.a-1, p.a+p.b-1, t/p.alpha)
+	y := t / p.alpha
+	if g, rel := oneMinusHypOverB(p.r, p.a-1, p.a+p.b-1, y); rel <= fastTol {
+		return (p.a + p.b - 1) * g
+	}
+	r := p.r
+	l, ok := betaLogExpect(p.a, p.b, []float64{math.Expm1(1/r) / y}, func(q, _ float64) float64 {
+		return lnOneMinusPowOver(r, q, y)
+	})
+	if !ok {
+		return math.NaN()
+	}
+	return math.Exp(l)
 }
 
 // pmf returns P(X(t) = n) (FHL 2005 eq. 8): alive throughout with n
@@ -90,8 +114,12 @@ func (p bgProcess) pmf(n int, t float64) float64 {
 
 // survival returns P(still alive at t), i.e. no dropout after any purchase
 // in (0, t]: Σₙ P(N(t)=n)·B(a, b+n)/B(a, b) = q^a·₂F₁(a+b−r, a; a+b; 1−q)
-// with q = α/(α+t) (Euler's transformation of the direct sum, whose
-// denominator parameter keeps the series short).
+// with q = α/(α+t) (Euler's transformation of the direct sum). The series is
+// used when its error bound certifies fastTol; it cancels when r > a+b, and
+// then the value is the integral over p ~ Beta(a, b) of the probability of
+// no dropout given p, whose dropout time is exponential with rate λp:
+//
+//	S(t) = ∫₀¹ Beta(p; a, b)·(1 + p·t/α)^(−r) dp = ₂F₁(r, a; a+b; −t/α).
 func (p bgProcess) survival(t float64) float64 {
 	if t <= 0 {
 		return 1
@@ -99,8 +127,31 @@ func (p bgProcess) survival(t float64) float64 {
 	q := p.alpha / (p.alpha + t)
 	z := t / (p.alpha + t)
 	// ₂F₁(a+b−r, a; a+b; z) = 1 + a·S with S from hypRatio.
-	f := 1 + p.a*hypRatio(p.a, p.a+p.b-p.r, p.a+p.b, z)
-	return math.Exp(p.a*math.Log(q)) * f
+	s, errS := hypRatio(p.a, p.a+p.b-p.r, p.a+p.b, z)
+	f := 1 + p.a*s
+	if (p.a*errS+4*eps*(1+p.a*math.Abs(s)))/math.Abs(f) <= fastTol {
+		return math.Exp(p.a*math.Log(q)) * f
+	}
+	y := t / p.alpha
+	r := p.r
+	l, ok := betaLogExpect(p.a, p.b, []float64{math.Expm1(1/r) / y}, func(q, _ float64) float64 {
+		return -r * math.Log1p(q*y)
+	})
+	if !ok {
+		return math.NaN()
+	}
+	return math.Exp(l)
+}
+
+// lnOneMinusPowOver returns ln[(1 − (1+q·y)^(−r))/q] for q, y, r > 0,
+// accurate as q·y → 0, where it tends to ln(r·y).
+func lnOneMinusPowOver(r, q, y float64) float64 {
+	qy := q * y
+	if qy < 1e-280 {
+		// The limit, with relative error O(r·q·y); also where q·y underflows.
+		return math.Log(r) + math.Log(y)
+	}
+	return math.Log(-math.Expm1(-r*math.Log1p(qy))) - math.Log(q)
 }
 
 // simulate draws one customer's (x, t_x) over (0, T].
@@ -111,7 +162,7 @@ func (p bgProcess) simulate(rng *rand.Rand, T float64, dropAtStart bool) (int, f
 		return 0, 0
 	}
 	x, tx, t := 0, 0.0, 0.0
-	for {
+	for x < maxSimPurchases {
 		t += rng.ExpFloat64() / lambda
 		if t > T {
 			return x, tx
@@ -121,6 +172,7 @@ func (p bgProcess) simulate(rng *rand.Rand, T float64, dropAtStart bool) (int, f
 			return x, tx
 		}
 	}
+	return -1, 0
 }
 
 func (m BGNBD) process() bgProcess { return bgProcess{m.R, m.Alpha, m.A, m.B} }
@@ -194,11 +246,15 @@ func (m BGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
 }
 
-// Simulate draws one summary per age in T from the model, using rng.
-// Summaries get IDs "0", "1", ... and are in the data's unit as recorded by
-// unit.
+// Simulate draws one summary per age in T from the model, using rng (nil
+// means a fixed seed, so results are reproducible). Summaries get IDs "0",
+// "1", ... and are in the data's unit as recorded by unit. It returns nil
+// when the parameters are invalid, an age is negative, not finite or beyond
+// MaxHorizon, or a customer would make more than maxSimPurchases purchases
+// (simulation is for realistic parameters).
 func (m BGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
-	return simulateWith(T, unit, func(T float64) (int, float64) { return m.process().simulate(rng, T, false) })
+	rng = simRand(rng)
+	return simulateWith(m, T, unit, func(T float64) (int, float64) { return m.process().simulate(rng, T, false) })
 }
 
 func (m MBGNBD) logOdds(x int, tx, T float64) float64 {
@@ -265,9 +321,11 @@ func (m MBGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
 }
 
-// Simulate draws one summary per age in T from the model, using rng.
+// Simulate draws one summary per age in T from the model, as
+// BGNBD.Simulate does.
 func (m MBGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
-	return simulateWith(T, unit, func(T float64) (int, float64) {
+	rng = simRand(rng)
+	return simulateWith(m, T, unit, func(T float64) (int, float64) {
 		return bgProcess{m.R, m.Alpha, m.A, m.B}.simulate(rng, T, true)
 	})
 }
@@ -282,10 +340,35 @@ func aliveOrNone(alive, pAlive float64, n int) float64 {
 	return v
 }
 
-func simulateWith(T []float64, unit Unit, draw func(T float64) (int, float64)) []Summary {
+// maxSimPurchases bounds one simulated customer's purchases.
+const maxSimPurchases = 10_000_000
+
+// simRand returns rng, or a generator with a fixed seed when it is nil.
+func simRand(rng *rand.Rand) *rand.Rand {
+	if rng == nil {
+		return rand.New(rand.NewPCG(1, 2))
+	}
+	return rng
+}
+
+// simulateWith draws one summary per age; draw returns x < 0 when a customer
+// exceeds maxSimPurchases, and then, as for invalid parameters or ages, the
+// result is nil.
+func simulateWith(m Model, T []float64, unit Unit, draw func(T float64) (int, float64)) []Summary {
+	if m.Validate() != nil || !unit.IsValid() {
+		return nil
+	}
+	for _, t := range T {
+		if checkHorizon("age", t) != nil {
+			return nil
+		}
+	}
 	out := make([]Summary, len(T))
 	for i, t := range T {
 		x, tx := draw(t)
+		if x < 0 {
+			return nil
+		}
 		out[i] = Summary{ID: fmt.Sprint(i), Frequency: x, Recency: tx, T: t, Unit: unit}
 	}
 	return out

@@ -5,34 +5,59 @@ import (
 	"math"
 )
 
-// hyperUss returns Tricomi's confluent hypergeometric function U(s, s; z)
-// for s > 0, z > 0, from its integral
+// logHyperUss returns ln U(s, s; z), Tricomi's confluent hypergeometric
+// function, for s > 0, z > 0, from its integral
 //
 //	U(s, s; z) = 1/Γ(s) ∫₀^∞ e^{−zt} t^{s−1} (1+t)^{−1} dt,
 //
-// substituted t = e^v and summed by the trapezoidal rule with step h = 0.2.
-// The integrand is analytic and bounded in the strip |Im v| < π/2, so the
-// rule's error is about e^{−π²/h} ≈ 4e−22; it decays like e^{sv} on the left and
-// double-exponentially on the right, so the sum stops once terms no longer
-// matter. (gonum has no U; its incomplete gamma functions cover only
-// positive parameters, while U(s, s; z) = e^z Γ(1−s, z) needs 1−s ≤ 0.)
-func hyperUss(s, z float64) float64 {
-	const h = 0.2
+// substituted t = e^v and summed by the trapezoidal rule around the peak v*
+// of the integrand e^{sv − z e^v}/(1+e^v). The integrand is analytic in a
+// strip about the real axis, so the rule's error falls like e^{−2πd/h}
+// (Trefethen & Weideman 2014); its growth inside the strip is bounded when
+// h is a quarter of the peak's width 1/√(z e^{v*} + σ(1−σ)), so the step is
+// the smaller of that and 0.2 (whose error is about e^{−π²/0.2} ≈ 4e−22).
+// Summing e^{logf(v) − logf(v*)} keeps every term at most 1, so large s
+// (Γ(300) overflows) and large or tiny z stay finite. The sum stops on each
+// side once a term no longer matters. (gonum has no U; its incomplete gamma
+// functions cover only positive parameters, while U(s, s; z) = e^z Γ(1−s, z)
+// needs 1−s ≤ 0.) NaN means the sum did not end within a million terms.
+func logHyperUss(s, z float64) float64 {
 	logf := func(v float64) float64 { return s*v - z*math.Exp(v) - log1pexp(v) }
-	sum := math.Exp(logf(0))
+	// The slope s − z e^v − σ(v) decreases from s to −∞; it is negative at
+	// ln(s/z) and positive below ln(s/(z+1)), since σ(v) ≤ e^v.
+	lo, hi := math.Log(s/(z+1))-1, math.Log(s/z)
+	for range 100 {
+		mid := (lo + hi) / 2
+		if mid == lo || mid == hi {
+			break
+		}
+		if s-z*math.Exp(mid)-sigmoid(mid) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	peak := (lo + hi) / 2
+	sg := sigmoid(peak)
+	width := 1 / math.Sqrt(z*math.Exp(peak)+sg*(1-sg))
+	h := math.Min(0.2, width/4)
+	top := logf(peak)
+	sum := 1.0
 	for dir := -1.0; dir <= 1; dir += 2 {
+		done := false
 		for k := 1; k < 1_000_000; k++ {
-			v := dir * float64(k) * h
-			term := math.Exp(logf(v))
+			term := math.Exp(logf(peak+dir*float64(k)*h) - top)
 			sum += term
-			// Decreasing away from the peak and negligible: done.
-			slope := s - z*math.Exp(v) - sigmoid(v)
-			if term < 1e-18*sum && slope*dir < 0 {
+			if term < 1e-18*sum {
+				done = true
 				break
 			}
 		}
+		if !done {
+			return math.NaN()
+		}
 	}
-	return h * sum / math.Exp(lgamma(s))
+	return math.Log(h) + top + math.Log(sum) - lgamma(s)
 }
 
 // DERT returns the discounted expected residual transactions of a customer
@@ -56,8 +81,12 @@ func (m ParetoNBD) DERT(s Summary, delta float64) (float64, error) {
 	}
 	x := float64(s.Frequency)
 	bt := m.Beta + s.T
-	lv := m.S*math.Log(bt) + (m.S-1)*math.Log(delta) + math.Log(hyperUss(m.S, delta*bt))
-	return m.ProbabilityAlive(s) * (m.R + x) / (m.Alpha + s.T) * math.Exp(lv), nil
+	lv := m.S*math.Log(bt) + (m.S-1)*math.Log(delta) + logHyperUss(m.S, delta*bt)
+	d := m.ProbabilityAlive(s) * (m.R + x) / (m.Alpha + s.T) * math.Exp(lv)
+	if math.IsNaN(d) || math.IsInf(d, 0) {
+		return 0, inaccurate(m, s, fmt.Sprintf("DERT at delta %v", delta))
+	}
+	return d, nil
 }
 
 // LifetimeValueDERT values customers over an unbounded horizon with the

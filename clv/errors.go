@@ -3,6 +3,9 @@ package clv
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Sentinel errors. Every error the package returns for bad input wraps one of
@@ -24,6 +27,18 @@ var (
 	ErrInvalidParams = errors.New("clv: invalid parameters")
 	// ErrNoData reports an empty data set where at least one row is needed.
 	ErrNoData = errors.New("clv: no data")
+	// ErrInaccurate reports a quantity that cannot be computed to the
+	// accuracy the package documents for it (see the README's accuracy
+	// table): the message names the model, its parameters and the customer.
+	// Pure model methods return NaN in that case; Predict, LifetimeValue and
+	// every function that returns an error report it with this sentinel.
+	ErrInaccurate = errors.New("clv: value cannot be computed to the documented accuracy")
+	// ErrBoundary reports a fit whose estimate runs to the edge of the
+	// parameter space, or whose data cannot identify the model (all
+	// customers of age 0, nobody buying twice, a flat likelihood): its
+	// parameters are not estimates to act on. It comes with ErrNotConverged
+	// in a *ConvergenceError whose Reason says what about the data causes it.
+	ErrBoundary = errors.New("clv: fit at the boundary of the parameter space")
 )
 
 // ParseError describes a value in a CSV input that could not be used. Row is
@@ -47,3 +62,28 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns ErrInvalidCSV and the cause, for errors.Is and errors.As.
 func (e *ParseError) Unwrap() []error { return []error{ErrInvalidCSV, e.Err} }
+
+// inaccurate returns the ErrInaccurate error for a quantity of model m that
+// could not be computed for one customer: it names the model, every
+// parameter, the customer (ID cut to 40 characters) and the quantity.
+func inaccurate(m Model, s Summary, what string) error {
+	return fmt.Errorf("%w: %s %s, customer %q (x %d, t_x %v, T %v): %s",
+		ErrInaccurate, m.Name(), paramText(m), clip.Value(s.ID), s.Frequency, s.Recency, s.T, what)
+}
+
+// paramText writes a model's parameters in their documented order, e.g.
+// "{r 0.2426, alpha 4.4135, a 0.7929, b 2.4258}".
+func paramText(m Model) string {
+	names := modelNames[m.Name()]
+	p := m.Params()
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %v", n, p[n])
+	}
+	b.WriteByte('}')
+	return b.String()
+}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
+
+	"github.com/clvkit/clvkit/internal/clip"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -56,15 +59,27 @@ type FitReport struct {
 	// Patterns is the number of distinct patterns the fit ran on.
 	Patterns int `json:"patterns"`
 	// Excluded counts customers left out of the fit by the model's
-	// definition (Gamma-Gamma: those without repeat purchases).
-	Excluded int `json:"excluded,omitempty"`
+	// definition (Gamma-Gamma: those without repeat purchases and those
+	// whose mean repeat spend is 0); ExcludedBy counts them by reason.
+	Excluded   int            `json:"excluded,omitempty"`
+	ExcludedBy map[string]int `json:"excluded_by,omitempty"`
 	// Iterations and Evaluations count the optimiser's major iterations and
 	// likelihood evaluations over all attempts.
 	Iterations  int `json:"iterations"`
 	Evaluations int `json:"evaluations"`
 	// Converged reports that the optimiser stopped at a point where the
-	// gradient vanishes.
+	// gradient vanishes and that the point is an interior estimate the data
+	// identify (see Boundary).
 	Converged bool `json:"converged"`
+	// Boundary, when not empty, says why the estimate is not one to act on
+	// although the optimiser stopped: a parameter ran to the edge of the
+	// parameter space (beyond 1e8 or below 1e−8), the likelihood is flat
+	// or not concave there (no standard errors), or a parameter is not
+	// identified (its standard error exceeds 10 on the log scale: the data
+	// cannot tell it from e^±10 times its value), with what about the data
+	// causes it where that is known. Converged is then false and the fit
+	// returns a *ConvergenceError that wraps ErrBoundary.
+	Boundary string `json:"boundary,omitempty"`
 	// StdErrors are the asymptotic standard errors from the inverse of the
 	// observed information (the Hessian of −LL) at the estimate, by
 	// parameter name; nil when the Hessian is not positive definite.
@@ -74,23 +89,40 @@ type FitReport struct {
 	BIC float64 `json:"bic"`
 }
 
-// ConvergenceError is returned when a fit fails to converge. Params is the
-// best point found, in the model's parameter order.
+// ConvergenceError is returned when a fit fails to converge or ends at a
+// boundary estimate. Params is the best point found, in the model's
+// parameter order; Boundary reports that the optimiser stopped but the
+// estimate is at the edge of the parameter space or not identified, and
+// Reason says why.
 type ConvergenceError struct {
-	Model  string
-	Params []float64
-	Report FitReport
-	Reason string
+	Model    string
+	Params   []float64
+	Report   FitReport
+	Reason   string
+	Boundary bool
 }
 
-// Error implements error.
+// Error implements error. Numbers are cut to 40 characters.
 func (e *ConvergenceError) Error() string {
-	return fmt.Sprintf("clv: %s fit did not converge after %d iterations (%s); best log-likelihood %.6f at %v",
-		e.Model, e.Report.Iterations, e.Reason, e.Report.LogLikelihood, e.Params)
+	params := make([]string, len(e.Params))
+	for i, p := range e.Params {
+		params[i] = clip.Float(p)
+	}
+	what := "did not converge"
+	if e.Boundary {
+		what = "ended at a boundary estimate"
+	}
+	return fmt.Sprintf("clv: %s fit %s after %d iterations (%s); best log-likelihood %s at [%s]",
+		e.Model, what, e.Report.Iterations, e.Reason, clip.Value(fmt.Sprintf("%.6f", e.Report.LogLikelihood)), strings.Join(params, " "))
 }
 
-// Unwrap returns ErrNotConverged.
-func (e *ConvergenceError) Unwrap() error { return ErrNotConverged }
+// Unwrap returns ErrNotConverged, and ErrBoundary for a boundary estimate.
+func (e *ConvergenceError) Unwrap() []error {
+	if e.Boundary {
+		return []error{ErrNotConverged, ErrBoundary}
+	}
+	return []error{ErrNotConverged}
+}
 
 // likelihood is what a model contributes to fitting: at natural parameters
 // p, prepare computes what is shared by all patterns (tables over distinct
@@ -166,6 +198,9 @@ type fitSpec struct {
 	start []float64
 	lk    likelihood
 	n     float64 // total weight
+	// hint, when not nil, says what about the data makes an estimate run to
+	// the boundary ("" when nothing is known).
+	hint func() string
 }
 
 // maximize fits spec by maximum likelihood over log-parameters with BFGS
@@ -278,7 +313,52 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	if !converged {
 		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: lastReason}
 	}
+	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty); why != "" {
+		rep.Converged = false
+		rep.Boundary = why
+		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: why, Boundary: true}
+	}
 	return est, rep, nil
+}
+
+// Limits beyond which an estimate is a boundary solution (see
+// FitReport.Boundary).
+const (
+	boundaryHigh  = 1e8
+	boundaryLow   = 1e-8
+	boundaryLogSE = 10
+)
+
+// boundaryReason says why a stationary point is not an estimate to act on,
+// or returns "". The standard-error test is skipped for penalised fits,
+// whose penalty, not the data, keeps the parameters finite.
+func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty float64) string {
+	var why []string
+	for i, p := range est {
+		if p > boundaryHigh || p < boundaryLow {
+			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", spec.names[i], p))
+		}
+	}
+	if len(why) == 0 && penalty == 0 {
+		if se == nil {
+			why = append(why, "the likelihood is flat or not concave at the estimate (no standard errors)")
+		} else {
+			for i, p := range est {
+				if v := se[spec.names[i]] / p; v > boundaryLogSE {
+					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", spec.names[i], p, v))
+				}
+			}
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	if spec.hint != nil {
+		if h := spec.hint(); h != "" {
+			why = append(why, h)
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
 // gradOK confirms a stationary point: the infinity norm of the objective's
@@ -379,7 +459,14 @@ func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *opti
 }
 
 // preparePatterns validates patterns and drops those with zero weight. It
-// returns the kept patterns and their total weight.
+// returns the kept patterns in canonical order, identical ones merged, and
+// their total weight, so that a fit does not depend on the order of its
+// input, bit for bit (see canonical).
 func preparePatterns(data []Pattern) ([]Pattern, float64, error) {
-	return keepPositive(data, "pattern", Pattern.Validate, func(p Pattern) float64 { return p.Weight })
+	kept, _, err := keepPositive(data, "pattern", Pattern.Validate, func(p Pattern) float64 { return p.Weight })
+	if err != nil {
+		return nil, 0, err
+	}
+	kept, n := canonical(kept, comparePatterns, func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w })
+	return kept, n, nil
 }

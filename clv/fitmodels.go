@@ -2,6 +2,7 @@ package clv
 
 import (
 	"context"
+	"fmt"
 	"math"
 )
 
@@ -281,7 +282,29 @@ func fitBG(ctx context.Context, data []Pattern, opts FitOptions, name string, sh
 	}
 	d := newPatternData(ps)
 	start := []float64{1, defaultStart(d, n) / 4, 1, 1}
-	return maximize(ctx, fitSpec{model: name, names: bgNames, start: start, lk: bgLik{d, shift}, n: n}, opts)
+	return maximize(ctx, fitSpec{model: name, names: bgNames, start: start, lk: bgLik{d, shift}, n: n, hint: patternHint(ps, n)}, opts)
+}
+
+// patternHint returns what about the patterns can make a BG/NBD, MBG/NBD or
+// Pareto/NBD estimate run to the boundary.
+func patternHint(ps []Pattern, n float64) func() string {
+	return func() string {
+		maxX, maxT := 0, 0.0
+		for _, p := range ps {
+			maxX, maxT = max(maxX, p.Frequency), max(maxT, p.T)
+		}
+		switch {
+		case maxT == 0:
+			return fmt.Sprintf("all %v customers have age T = 0: there is no time in which to observe purchases", n)
+		case maxX == 0:
+			return fmt.Sprintf("none of the %v customers made a repeat purchase: the purchase rate and the dropout are not identified", n)
+		case maxX == 1:
+			return fmt.Sprintf("all %v customers made at most one repeat purchase: the dropout process is not identified", n)
+		case len(ps) < 4:
+			return fmt.Sprintf("only %d distinct customer histories for 4 parameters", len(ps))
+		}
+		return ""
+	}
 }
 
 // FitParetoNBD fits a Pareto/NBD model by maximum likelihood to weighted
@@ -293,7 +316,7 @@ func FitParetoNBD(ctx context.Context, data []Pattern, opts FitOptions) (ParetoN
 	}
 	d := newPatternData(ps)
 	s := defaultStart(d, n) / 4
-	p, rep, err := maximize(ctx, fitSpec{model: "pnbd", names: pnbdNames, start: []float64{1, s, 1, s}, lk: newPnbdLik(d), n: n}, opts)
+	p, rep, err := maximize(ctx, fitSpec{model: "pnbd", names: pnbdNames, start: []float64{1, s, 1, s}, lk: newPnbdLik(d), n: n, hint: patternHint(ps, n)}, opts)
 	if p == nil {
 		return ParetoNBD{}, rep, err
 	}

@@ -1,10 +1,12 @@
 package clv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 
+	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/shopspring/decimal"
 )
 
@@ -113,6 +115,13 @@ func (f FixedSpend) SpendPerPurchase(Summary) (decimal.Decimal, error) {
 	return f.Amount, nil
 }
 
+// Reasons for leaving a customer out of a Gamma-Gamma fit, the keys of
+// FitReport.ExcludedBy.
+const (
+	ExcludedOneTimeBuyer = "no repeat purchases"
+	ExcludedZeroSpend    = "zero mean repeat spend"
+)
+
 // SpendObservation is what the Gamma-Gamma fit reads from a customer:
 // Frequency repeat transactions with mean spend Mean, counted by Weight.
 type SpendObservation struct {
@@ -170,42 +179,59 @@ func (e ggEval) block(lo, hi int, grad []float64) float64 {
 }
 
 // FitGammaGamma fits a Gamma-Gamma model by maximum likelihood to repeat
-// buyers' mean spends (see SpendObservations). Customers without repeat
-// purchases (Frequency 0) are left out, as the model describes repeat spend
-// and their monetary value is 0 by convention; FitReport.Excluded counts
-// them. Every other observation needs a positive, finite mean: the model
-// has no density at zero spend. A fit whose q ends at or below 1 is
-// returned, but its spend methods report that it has no mean.
+// buyers' mean spends (see SpendObservations). Two kinds of customer are
+// left out and counted in FitReport.Excluded and FitReport.ExcludedBy: those
+// without repeat purchases (Frequency 0: the model describes repeat spend,
+// and their monetary value is 0 by convention) and repeat buyers whose mean
+// spend is exactly 0 (free orders: the model has no density at zero spend).
+// Every other observation needs a positive, finite mean. The fit does not
+// depend on the order of obs. A fit whose q ends at or below 1 is returned,
+// but its spend methods report that it has no mean.
 func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions) (GammaGamma, FitReport, error) {
 	var kept []SpendObservation
-	n, meanZ := 0.0, 0.0
-	excluded := 0
+	excludedBy := map[string]int{}
 	for i, o := range obs {
 		if o.Frequency == 0 {
-			excluded++
+			excludedBy[ExcludedOneTimeBuyer]++
+			continue
+		}
+		if o.Frequency >= 1 && o.Mean == 0 && o.Weight >= 0 && !math.IsInf(o.Weight, 0) {
+			excludedBy[ExcludedZeroSpend]++
 			continue
 		}
 		if o.Frequency < 1 || !(o.Mean > 0) || math.IsInf(o.Mean, 0) || math.IsNaN(o.Weight) || math.IsInf(o.Weight, 0) || o.Weight < 0 {
 			return GammaGamma{}, FitReport{Model: "gg"}, fmt.Errorf(
-				"%w: spend observation %d: frequency %d, mean %v, weight %v (want frequency ≥ 1, a positive finite mean and a finite non-negative weight)",
-				ErrInvalidSummary, i, o.Frequency, o.Mean, o.Weight)
+				"%w: spend observation %d: frequency %d, mean %s, weight %s (want frequency ≥ 0, a finite non-negative mean and a finite non-negative weight)",
+				ErrInvalidSummary, i, o.Frequency, clip.Float(o.Mean), clip.Float(o.Weight))
 		}
 		if o.Weight > 0 {
 			kept = append(kept, o)
-			n += o.Weight
-			meanZ += o.Weight * o.Mean
 		}
 	}
+	excluded := excludedBy[ExcludedOneTimeBuyer] + excludedBy[ExcludedZeroSpend]
+	if len(excludedBy) == 0 {
+		excludedBy = nil
+	}
 	if len(kept) == 0 {
-		return GammaGamma{}, FitReport{Model: "gg"}, fmt.Errorf("%w: no repeat buyers with positive weight", ErrNoData)
+		return GammaGamma{}, FitReport{Model: "gg", Excluded: excluded, ExcludedBy: excludedBy}, fmt.Errorf("%w: no repeat buyers with positive weight and positive spend (%d left out)", ErrNoData, excluded)
+	}
+	kept, n := canonical(kept, func(a, b SpendObservation) int {
+		if c := cmp.Compare(a.Frequency, b.Frequency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Mean, b.Mean)
+	}, func(o SpendObservation) float64 { return o.Weight }, func(o *SpendObservation, w float64) { o.Weight += w })
+	meanZ := 0.0
+	for _, o := range kept {
+		meanZ += o.Weight * o.Mean
 	}
 	// Start at p = 1, q = 2, γ = mean spend, whose population mean is the
 	// sample mean.
 	start := []float64{1, 2, meanZ / n}
 	p, rep, err := maximize(ctx, fitSpec{model: "gg", names: ggNames, start: start, lk: ggLik{kept}, n: n}, opts)
-	rep.Excluded = excluded
+	rep.Excluded, rep.ExcludedBy = excluded, excludedBy
 	if ce, ok := err.(*ConvergenceError); ok {
-		ce.Report.Excluded = excluded
+		ce.Report.Excluded, ce.Report.ExcludedBy = excluded, excludedBy
 	}
 	if p == nil {
 		return GammaGamma{}, rep, err

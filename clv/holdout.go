@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // HoldoutOptions configures EvaluateHoldout; the zero value means the
@@ -85,6 +87,9 @@ type HoldoutReport struct {
 // the actual holdout frequency.
 func EvaluateHoldout(m TransactionModel, split []SplitSummary, opts HoldoutOptions) (HoldoutReport, error) {
 	var rep HoldoutReport
+	if m == nil {
+		return rep, fmt.Errorf("%w: EvaluateHoldout: nil model", ErrInvalidParams)
+	}
 	if err := m.Validate(); err != nil {
 		return rep, err
 	}
@@ -104,10 +109,13 @@ func EvaluateHoldout(m TransactionModel, split []SplitSummary, opts HoldoutOptio
 		if err := sp.Calibration.Validate(); err != nil {
 			return rep, fmt.Errorf("customer %d: %w", i, err)
 		}
-		if sp.FrequencyHoldout < 0 || !(sp.DurationHoldout >= 0) || math.IsInf(sp.DurationHoldout, 0) {
-			return rep, fmt.Errorf("%w: customer %d (%q): holdout frequency %d, duration %v", ErrInvalidSummary, i, sp.Calibration.ID, sp.FrequencyHoldout, sp.DurationHoldout)
+		if sp.FrequencyHoldout < 0 || checkHorizon("holdout duration", sp.DurationHoldout) != nil {
+			return rep, fmt.Errorf("%w: customer %d (%q): holdout frequency %d, duration %v (want at most %g)", ErrInvalidSummary, i, clip.Value(sp.Calibration.ID), sp.FrequencyHoldout, sp.DurationHoldout, MaxHorizon)
 		}
 		p := m.ExpectedPurchases(sp.Calibration, sp.DurationHoldout)
+		if !finiteIn(p, 0, math.MaxFloat64) {
+			return rep, fmt.Errorf("customer %d: %w", i, inaccurate(m, sp.Calibration, fmt.Sprintf("expected purchases in the next %v", sp.DurationHoldout)))
+		}
 		a := float64(sp.FrequencyHoldout)
 		rep.Rows = append(rep.Rows, HoldoutRow{ID: sp.Calibration.ID, Predicted: p, Actual: a})
 		c := &classes[min(sp.Calibration.Frequency, maxF)]
@@ -142,13 +150,16 @@ type TrackingPoint struct {
 // expectation over the time since their first purchase; step is in the
 // summariser's unit.
 func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: Tracking: nil model", ErrInvalidParams)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	if !(step > 0) || math.IsInf(step, 0) {
 		return nil, fmt.Errorf("%w: tracking step %v, want a finite positive number", ErrInvalidOptions, step)
 	}
-	if len(s.customers) == 0 {
+	if s == nil || len(s.customers) == 0 {
 		return nil, fmt.Errorf("%w: no customers", ErrNoData)
 	}
 	// Customers are grouped by first purchase day, and all repeat purchase
@@ -170,6 +181,9 @@ func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint
 	slices.Sort(firstDays)
 	start := int64(firstDays[0])
 	span := float64(s.endDay-start) / days
+	if span/step > MaxTrackingPoints {
+		return nil, fmt.Errorf("%w: tracking step %v over %v units gives more than %d points", ErrInvalidOptions, step, span, MaxTrackingPoints)
+	}
 	var out []TrackingPoint
 	for k := 1; ; k++ {
 		tau := math.Min(float64(k)*step, span)
@@ -180,7 +194,11 @@ func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint
 			if float64(d) > limit {
 				break
 			}
-			pt.Expected += firsts[d] * m.ExpectedPurchasesNew((limit-float64(d))/days)
+			e := m.ExpectedPurchasesNew((limit - float64(d)) / days)
+			if !finiteIn(e, 0, math.MaxFloat64) {
+				return nil, fmt.Errorf("%w: %s %s: expected purchases of a new customer over %v units", ErrInaccurate, m.Name(), paramText(m), (limit-float64(d))/days)
+			}
+			pt.Expected += firsts[d] * e
 		}
 		out = append(out, pt)
 		if tau >= span {

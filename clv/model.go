@@ -108,6 +108,9 @@ type modelJSON struct {
 // Numbers are written with full precision, so UnmarshalModel gives back the
 // same model bit for bit.
 func MarshalModel(m Model, report *FitReport) ([]byte, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: MarshalModel: nil model", ErrInvalidParams)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -208,30 +211,78 @@ type Prediction struct {
 
 // Predict validates the model and every summary, then returns one
 // prediction per summary, in input order, for the horizon t (in the model's
-// unit). An invalid summary is reported with its index (the first, if there
-// are several). The work is spread over runtime.GOMAXPROCS(0) goroutines;
-// each prediction is computed independently, so the result does not depend
-// on how it is split.
+// unit, at most MaxHorizon). An invalid summary is reported with its index
+// (the first, if there are several). Every number returned is checked: a
+// probability outside [0, 1] or an expectation that is negative or not
+// finite is never returned; where a model cannot compute a value to its
+// documented accuracy the error wraps ErrInaccurate and names the model, its
+// parameters and the customer. The expectation of an alive customer depends
+// on the history only through (x, T), so it is computed once per distinct
+// pair. The work is spread over runtime.GOMAXPROCS(0) goroutines; each
+// prediction is computed independently, so the result does not depend on
+// how it is split.
 func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: Predict: nil model", ErrInvalidParams)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	if !(t >= 0) || math.IsInf(t, 0) {
-		return nil, fmt.Errorf("%w: horizon %v, want a finite non-negative number", ErrInvalidOptions, t)
+	if err := checkHorizon("horizon", t); err != nil {
+		return nil, err
 	}
 	out := make([]Prediction, len(summaries))
-	err := forEachParallel(len(summaries), 4096, func(i int) error {
-		s := summaries[i]
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("summary %d: %w", i, err)
+	ac, ok := m.(aliveCurver)
+	if !ok {
+		err := forEachParallel(len(summaries), 4096, func(i int) error {
+			s := summaries[i]
+			if err := s.Validate(); err != nil {
+				return fmt.Errorf("summary %d: %w", i, err)
+			}
+			out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
+			return checkPrediction(m, s, out[i])
+		})
+		if err != nil {
+			return nil, err
 		}
-		out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
+		return out, nil
+	}
+	keys, which, first, err := groupByXT(summaries)
+	if err != nil {
+		return nil, err
+	}
+	alive := make([]float64, len(keys))
+	err = forEachParallel(len(keys), 256, func(j int) error {
+		alive[j] = ac.aliveCurve(keys[j].x, keys[j].T)(t)
+		if !finiteIn(alive[j], 0, math.MaxFloat64) {
+			return inaccurate(m, summaries[first[j]], fmt.Sprintf("expected purchases of an alive customer in the next %v", t))
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	err = forEachParallel(len(summaries), 4096, func(i int) error {
+		s := summaries[i]
+		pa := m.ProbabilityAlive(s)
+		out[i] = Prediction{ID: s.ID, ProbabilityAlive: pa, ExpectedPurchases: pa * alive[which[i]]}
+		return checkPrediction(m, s, out[i])
+	})
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkPrediction reports a prediction whose numbers are out of range.
+func checkPrediction(m Model, s Summary, p Prediction) error {
+	if !finiteIn(p.ProbabilityAlive, 0, 1) {
+		return inaccurate(m, s, "P(alive)")
+	}
+	if !finiteIn(p.ExpectedPurchases, 0, math.MaxFloat64) {
+		return inaccurate(m, s, "expected purchases")
+	}
+	return nil
 }
 
 // forEachParallel calls f(0), …, f(n−1) in chunks of the given size on

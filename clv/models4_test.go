@@ -187,8 +187,14 @@ func TestGammaGammaQAtMostOne(t *testing.T) {
 	if _, err := m.SpendPerPurchase(Summary{Frequency: 2, Recency: 1, T: 2, MonetaryValue: decimal.NewFromInt(5)}); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("q<=1 spend: %v", err)
 	}
-	if _, _, err := FitGammaGamma(context.Background(), []SpendObservation{{Frequency: 2, Mean: 0, Weight: 1}}, FitOptions{}); !errors.Is(err, ErrInvalidSummary) {
-		t.Errorf("zero mean spend: %v", err)
+	// A repeat buyer whose orders were all free is left out and counted,
+	// like a one-time buyer; with nobody else there is nothing to fit.
+	_, rep, err := FitGammaGamma(context.Background(), []SpendObservation{{Frequency: 2, Mean: 0, Weight: 1}, {Frequency: 0, Weight: 1}}, FitOptions{})
+	if !errors.Is(err, ErrNoData) || rep.Excluded != 2 || rep.ExcludedBy[ExcludedZeroSpend] != 1 || rep.ExcludedBy[ExcludedOneTimeBuyer] != 1 {
+		t.Errorf("zero mean spend: %v, report %+v", err, rep)
+	}
+	if _, _, err := FitGammaGamma(context.Background(), []SpendObservation{{Frequency: 2, Mean: -1, Weight: 1}}, FitOptions{}); !errors.Is(err, ErrInvalidSummary) {
+		t.Errorf("negative mean spend: %v", err)
 	}
 }
 
@@ -529,7 +535,7 @@ func TestHyperUss(t *testing.T) {
 		{0.1, 0.01, 1.0616656705329385415},
 		{3.0, 50.0, 7.5549650574351826538e-6},
 	} {
-		near(t, "U(s,s,z)", hyperUss(c.s, c.z), c.want, 1e-12)
+		near(t, "U(s,s,z)", math.Exp(logHyperUss(c.s, c.z)), c.want, 1e-12)
 	}
 }
 

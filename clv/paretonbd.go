@@ -122,18 +122,94 @@ func (m ParetoNBD) combine(x float64, p pnbdTerms, lg, dg, w float64, grad []flo
 	return ll, lnAlive
 }
 
-// LogLikelihood returns the log-likelihood of one customer's (x, t_x, T) with
-// all constants (Hardie's note 008), in the stable form described at
-// pnbdTerms.
-func (m ParetoNBD) LogLikelihood(s Summary) float64 {
-	ll, _ := m.logLik(float64(s.Frequency), s.Recency, s.T, 0, nil)
-	return ll
+// lnOdds returns ln R, the log-odds that a customer with history
+// (x, t_x, T) has died, R = P(dead)/P(alive) (Hardie's note 009):
+//
+//	R = s·∫_{t_x}^{T} ((α+T)/(α+u))^(r+x) ((β+T)/(β+u))^s (β+u)^(−1) du,
+//
+// the ratio of the "died at u ∈ (t_x, T]" part of the likelihood to its
+// "alive at T" part. It is −Inf when t_x = T. The fast path is the ₂F₁ form of
+// the likelihood (pnbdTerms) with its error bound; where that series would
+// converge too slowly (z near 1: α and β far apart relative to t_x) or the
+// difference of its two terms cancels beyond fastTol, the integral itself is
+// computed by tanh-sinh quadrature: its integrand is positive and decreasing,
+// so the sum has no cancellation. NaN means neither method reached its
+// accuracy.
+func (m ParetoNBD) lnOdds(x, tx, T float64) float64 {
+	if tx >= T {
+		return math.Inf(-1)
+	}
+	if l, ok := m.lnOddsSeries(x, tx, T); ok {
+		return l
+	}
+	rx, s := m.R+x, m.S
+	l, ok := logIntegral(tx, T, nil, func(u, _, dhi float64) float64 {
+		return rx*math.Log1p(dhi/(m.Alpha+u)) + s*math.Log1p(dhi/(m.Beta+u)) - math.Log(m.Beta+u)
+	})
+	if !ok {
+		return math.NaN()
+	}
+	return math.Log(s) + l
 }
 
-// ProbabilityAlive returns P(alive at T | x, t_x, T) (Hardie's note 009).
+// lnOddsSeries is lnOdds from the ₂F₁ terms when their error bound keeps
+// the relative error of P(alive) and of the likelihood below fastTol.
+func (m ParetoNBD) lnOddsSeries(x, tx, T float64) (float64, bool) {
+	l1, e1 := m.tauValue(x, tx)
+	l2, e2 := m.tauValue(x, T)
+	l0 := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+	e0 := 4 * eps * ((m.R+x)*math.Abs(math.Log(m.Alpha+T)) + m.S*math.Abs(math.Log(m.Beta+T)))
+	// R = s/(r+s+x)·e^{l1−l0}·(1 − e^{l2−l1}).
+	diff := -math.Expm1(l2 - l1)
+	if !(diff > 0) {
+		return 0, false
+	}
+	errDiff := (e1 + e2) * math.Exp(l2-l1) / diff
+	lnR := math.Log(m.S/(m.R+m.S+x)) + l1 - l0 + math.Log(diff)
+	if e0+e1+errDiff+8*eps > fastTol || math.IsNaN(lnR) {
+		return 0, false
+	}
+	return lnR, true
+}
+
+// tauValue returns the ₂F₁ term of the likelihood at τ (see tau) and a
+// bound on its absolute error.
+func (m ParetoNBD) tauValue(x, tau float64) (float64, float64) {
+	r, a, s, b := m.R, m.Alpha, m.S, m.Beta
+	c := r + s + x + 1
+	var f, rel, pa, pb float64
+	if a >= b {
+		f, rel = hyp1Value(r+x, c, (a-b)/(a+tau))
+		pa, pb = r+x, s
+	} else {
+		f, rel = hyp1Value(s+1, c, (b-a)/(b+tau))
+		pa, pb = r+x-1, s+1
+	}
+	la, lb := math.Log(a+tau), math.Log(b+tau)
+	l := math.Log(f) - pa*la - pb*lb
+	return l, rel + 4*eps*(math.Abs(math.Log(f))+math.Abs(pa*la)+math.Abs(pb*lb))
+}
+
+// LogLikelihood returns the log-likelihood of one customer's (x, t_x, T) with
+// all constants (Hardie's note 008):
+//
+//	ln L = ln Γ(r+x) − ln Γ(r) + r ln α + s ln β − (r+x) ln(α+T) − s ln(β+T) + ln(1 + R)
+//
+// with R the odds of having died computed as in ProbabilityAlive. NaN means
+// the value cannot be computed to the documented accuracy.
+func (m ParetoNBD) LogLikelihood(s Summary) float64 {
+	x := float64(s.Frequency)
+	l0 := -(m.R+x)*math.Log(m.Alpha+s.T) - m.S*math.Log(m.Beta+s.T)
+	return lgamma(m.R+x) - lgamma(m.R) + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + l0 +
+		log1pexp(m.lnOdds(x, s.Recency, s.T))
+}
+
+// ProbabilityAlive returns P(alive at T | x, t_x, T) = 1/(1 + R) (Hardie's
+// note 009), with R the odds of having died (see lnOdds for how it is
+// computed where the ₂F₁ series fails). NaN means it cannot be computed to
+// the documented accuracy.
 func (m ParetoNBD) ProbabilityAlive(s Summary) float64 {
-	_, la := m.logLik(float64(s.Frequency), s.Recency, s.T, 0, nil)
-	return math.Min(1, math.Exp(la))
+	return sigmoid(-m.lnOdds(float64(s.Frequency), s.Recency, s.T))
 }
 
 // ProbabilityAliveAt returns P(alive at T+t | x, t_x, T): alive now, and the
@@ -247,20 +323,23 @@ func (m ParetoNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 	return aliveOrNone(m.ProbabilityAlive(s), pmfAlive(m.R+float64(s.Frequency), m.Alpha+s.T, m.S, m.Beta+s.T, n, t), n)
 }
 
-// Simulate draws one summary per age in T from the model, using rng.
+// Simulate draws one summary per age in T from the model, as
+// BGNBD.Simulate does.
 func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
-	return simulateWith(T, unit, func(T float64) (int, float64) {
+	rng = simRand(rng)
+	return simulateWith(m, T, unit, func(T float64) (int, float64) {
 		lambda := distuv.Gamma{Alpha: m.R, Beta: m.Alpha, Src: rng}.Rand()
 		mu := distuv.Gamma{Alpha: m.S, Beta: m.Beta, Src: rng}.Rand()
 		end := math.Min(T, rng.ExpFloat64()/mu)
 		x, tx, t := 0, 0.0, 0.0
-		for {
+		for x < maxSimPurchases {
 			t += rng.ExpFloat64() / lambda
 			if t > end {
 				return x, tx
 			}
 			x, tx = x+1, t
 		}
+		return -1, 0
 	})
 }
 

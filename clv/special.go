@@ -84,24 +84,72 @@ func hyp1(b, c, z float64) (f, db, dc, dz float64) {
 	return f, db, dc, dz
 }
 
+// hyp1Value returns F = ₂F₁(1, b; c; z) for c > b > 0 and 0 ≤ z < 1 as
+// hyp1 does, without derivatives, and a bound on its relative error: every
+// term is positive, so rounding costs at most about 3n·eps for n terms, and
+// since the ratio of successive terms (b+n)/(c+n)·z increases to z, the tail
+// after a term t is at most t·z/(1−z). The bound is +Inf when more than
+// fastTerms terms would be needed (z near 1).
+func hyp1Value(b, c, z float64) (f, relErr float64) {
+	term := 1.0
+	f = 1.0
+	for n := 0; n < fastTerms; n++ {
+		fn := float64(n)
+		term *= (b + fn) / (c + fn) * z
+		f += term
+		tail := term * z / (1 - z)
+		if tail <= 1e-17*f {
+			return f, 3*(fn+2)*eps + tail/f
+		}
+	}
+	return f, math.Inf(1)
+}
+
+// fastTerms bounds the series of the fast paths below: past it, a value is
+// computed by quadrature instead (see quadrature.go).
+const fastTerms = 4000
+
+// eps is the unit roundoff of float64.
+const eps = 0x1p-53
+
 // hypRatio returns S = Σ_{n≥1} (B+1)_{n−1} (D)_n / ((C)_n n!) zⁿ for
 // 0 ≤ z < 1: the part of ₂F₁(B, D; C; z) = 1 + B·S left after dividing out
 // its parameter B, so that callers can take the limit B → 0 exactly.
-func hypRatio(b, d, c, z float64) float64 {
+//
+// It also returns a bound on the absolute error of S: rounding (each term is
+// a product of n factors, so its relative error is at most about 4n·eps, and
+// the sum adds eps·Σ|tₙ|) plus the tail after the last term, bounded by a
+// geometric series once the terms are past their largest (n beyond the
+// parameters' size, where the ratio of successive terms tends to z).
+// The error is +Inf when the series needs more than fastTerms terms or its
+// tail cannot be bounded: the caller must then use another method.
+func hypRatio(b, d, c, z float64) (s, errBound float64) {
 	if z == 0 {
-		return 0
+		return 0, 0
 	}
 	term := d / c * z
-	s := term
-	for n := 1; n < maxSeriesTerms; n++ {
+	s = term
+	weighted := math.Abs(term) // Σ |tₙ|·n
+	for n := 1; n < fastTerms; n++ {
 		fn := float64(n)
-		term *= (b + fn) * (d + fn) / ((c + fn) * (fn + 1)) * z
+		ratio := (b + fn) * (d + fn) / ((c + fn) * (fn + 1)) * z
+		term *= ratio
 		s += term
-		if math.Abs(term) <= 1e-17*math.Abs(s) {
-			break
+		weighted += math.Abs(term) * (fn + 1)
+		if math.Abs(term) > 1e-17*math.Abs(s) || c+fn+1 <= 0 {
+			continue
+		}
+		// For m > n the ratio is z·(b+m)/(m+1)·(d+m)/(c+m), and each factor
+		// is monotone in m (no pole past n) with limit 1, so its size is at
+		// most max(|value at n+1|, 1): a geometric bound on the tail.
+		m := fn + 1
+		rho := z * math.Max(math.Abs((b+m)/(m+1)), 1) * math.Max(math.Abs((d+m)/(c+m)), 1)
+		if rho < 1 {
+			tail := math.Abs(term) * rho / (1 - rho)
+			return s, 6*eps*weighted + tail
 		}
 	}
-	return s
+	return s, math.Inf(1)
 }
 
 // oneMinusHypOverB returns G = (1 − ₂F₁(A, B; C; −y))/B for y ≥ 0, the
@@ -110,9 +158,13 @@ func hypRatio(b, d, c, z float64) float64 {
 // L = ln(1+y), Pfaff gives ₂F₁(A, B; C; −y) = e^{−BL}·₂F₁(B, C−A; C; z), so
 // G = −expm1(−BL)/B − e^{−BL}·S(B, C−A, C, z), finite for every B including
 // B = 0 (a = 1 in the models), with no overflow for large A.
-func oneMinusHypOverB(a, b, c, y float64) float64 {
+//
+// The second result bounds the relative error of G from the rounding and
+// truncation bounds of the series; the subtraction can cancel (A ≫ C, or A
+// small), and the bound says when it has.
+func oneMinusHypOverB(a, b, c, y float64) (g, relErr float64) {
 	if y == 0 {
-		return 0
+		return 0, 0
 	}
 	l := math.Log1p(y)
 	z := y / (1 + y)
@@ -120,5 +172,9 @@ func oneMinusHypOverB(a, b, c, y float64) float64 {
 	if b != 0 {
 		first = -math.Expm1(-b*l) / b
 	}
-	return first - math.Exp(-b*l)*hypRatio(b, c-a, c, z)
+	s, errS := hypRatio(b, c-a, c, z)
+	scale := math.Exp(-b * l)
+	g = first - scale*s
+	relErr = (4*eps*(math.Abs(first)+scale*math.Abs(s)) + scale*errS) / math.Abs(g)
+	return g, relErr
 }

@@ -54,6 +54,9 @@ type customer struct {
 // options merge exactly, so shards of a log can be summarised separately
 // (in goroutines or processes) and combined. A Summarizer is not safe for
 // concurrent use; give each goroutine its own and Merge them.
+//
+// Create one with NewSummarizer: the zero value has no observation end, so
+// its Add and Merge return an error (they never panic).
 type Summarizer struct {
 	opts      SummaryOptions
 	endDay    int64 // period start of the observation end
@@ -116,6 +119,9 @@ func (s *Summarizer) Len() int { return len(s.ids) }
 // Transaction.Validate) are rejected with an error and change nothing;
 // transactions after the observation end are counted by Ignored.
 func (s *Summarizer) Add(t Transaction) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -141,6 +147,14 @@ func (s *Summarizer) Add(t Transaction) error {
 		c.holdout.add(t.Amount)
 	} else {
 		c.cal.add(t.Amount)
+	}
+	return nil
+}
+
+// ready reports a nil or zero Summarizer, which has no observation end.
+func (s *Summarizer) ready() error {
+	if s == nil || s.short == nil {
+		return fmt.Errorf("%w: Summarizer not created by NewSummarizer (a nil or zero Summarizer has no observation end)", ErrInvalidOptions)
 	}
 	return nil
 }
@@ -228,6 +242,12 @@ func (s *Summarizer) AddAll(seq iter.Seq[Transaction]) error {
 // Merge adds other's state into s, as if s had also seen every transaction
 // other saw. The options must be equal. other is not modified.
 func (s *Summarizer) Merge(other *Summarizer) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
+	if err := other.ready(); err != nil {
+		return fmt.Errorf("merge: other: %w", err)
+	}
 	if !sameOptions(s.opts, other.opts) {
 		return fmt.Errorf("%w: cannot merge summarizers with different options", ErrInvalidOptions)
 	}

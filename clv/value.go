@@ -14,7 +14,8 @@ import (
 // ValueOptions configures customer lifetime value. The zero value of every
 // field but Steps and StepLength is a documented default.
 type ValueOptions struct {
-	// Steps is the number of future steps valued (required, ≥ 1).
+	// Steps is the number of future steps valued (required, 1 to
+	// MaxValueSteps).
 	Steps int
 	// StepLength is the length of one step in the model's time unit
 	// (required, > 0). With weekly summaries, a month is 4.345 weeks in
@@ -38,10 +39,10 @@ type ValueOptions struct {
 
 func (o ValueOptions) check() (ValueOptions, error) {
 	switch {
-	case o.Steps < 1:
-		return o, fmt.Errorf("%w: value: %d steps, want at least 1", ErrInvalidOptions, o.Steps)
-	case !(o.StepLength > 0) || math.IsInf(o.StepLength, 0):
-		return o, fmt.Errorf("%w: value: step length %v, want a finite positive number", ErrInvalidOptions, o.StepLength)
+	case o.Steps < 1 || o.Steps > MaxValueSteps:
+		return o, fmt.Errorf("%w: value: %d steps, want 1 to %d", ErrInvalidOptions, o.Steps, MaxValueSteps)
+	case !(o.StepLength > 0) || o.StepLength*float64(o.Steps) > MaxHorizon:
+		return o, fmt.Errorf("%w: value: step length %v, want a positive number with steps × step length ≤ %g", ErrInvalidOptions, o.StepLength, MaxHorizon)
 	case !(o.DiscountRate >= 0) || math.IsInf(o.DiscountRate, 0):
 		return o, fmt.Errorf("%w: value: discount rate %v, want a finite non-negative number", ErrInvalidOptions, o.DiscountRate)
 	case !(o.Margin >= 0 && o.Margin <= 1):
@@ -141,6 +142,9 @@ func roundUnit(v float64, unit decimal.Decimal) decimal.Decimal {
 // is converted to money and rounded once at the end. Summaries are
 // validated; errors name the customer.
 func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, opts ValueOptions) ([]CustomerValue, error) {
+	if m == nil || spend == nil {
+		return nil, fmt.Errorf("%w: LifetimeValue needs a transaction model and a spend model, got %v and %v", ErrInvalidParams, m, spend)
+	}
 	o, err := opts.check()
 	if err != nil {
 		return nil, err
@@ -155,38 +159,34 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 				return 0, 0, err
 			}
 			disc, total := discountedPurchases(func(t float64) float64 { return m.ExpectedPurchases(s, t) }, o)
+			if !finiteIn(disc, 0, math.MaxFloat64) || !finiteIn(total, 0, math.MaxFloat64) {
+				return 0, 0, inaccurate(m, s, "expected purchases over the value horizon")
+			}
 			return disc, total, nil
 		})
 	}
 	// One alive-curve per distinct (x, T); day-resolution data has far fewer
 	// of them than customers.
-	type key struct {
-		x int
-		T float64
-	}
-	index := map[key]int32{}
-	var keys []key
-	which := make([]int32, len(summaries))
-	for i, s := range summaries {
-		if err := s.Validate(); err != nil {
-			return nil, fmt.Errorf("summary %d: %w", i, err)
-		}
-		k := key{s.Frequency, s.T}
-		j, seen := index[k]
-		if !seen {
-			j = int32(len(keys))
-			index[k] = j
-			keys = append(keys, k)
-		}
-		which[i] = j
+	keys, which, first, err := groupByXT(summaries)
+	if err != nil {
+		return nil, err
 	}
 	disc, total := make([]float64, len(keys)), make([]float64, len(keys))
-	_ = forEachParallel(len(keys), 256, func(j int) error { // cannot fail
+	err = forEachParallel(len(keys), 256, func(j int) error {
 		disc[j], total[j] = discountedPurchases(ac.aliveCurve(keys[j].x, keys[j].T), o)
+		if !finiteIn(disc[j], 0, math.MaxFloat64) || !finiteIn(total[j], 0, math.MaxFloat64) {
+			return inaccurate(m, summaries[first[j]], "expected purchases of an alive customer over the value horizon")
+		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
 	return valueAll(spend, summaries, o, func(i int, s Summary) (float64, float64, error) {
 		pa := m.ProbabilityAlive(s)
+		if !finiteIn(pa, 0, 1) {
+			return 0, 0, inaccurate(m, s, "P(alive)")
+		}
 		return pa * disc[which[i]], pa * total[which[i]], nil
 	})
 }

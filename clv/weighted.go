@@ -1,6 +1,10 @@
 package clv
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
 // keepPositive validates every item, naming the first bad one by its index
 // and what (e.g. "pattern 3: …"), and returns those with a positive weight
@@ -42,4 +46,30 @@ func mergeByKey[T any, K comparable](items []T, key func(T) K, weight func(T) fl
 		out = append(out, it)
 	}
 	return out
+}
+
+// canonical sorts items by key (compare) and then by weight, merges items
+// with equal keys by adding their weights in that order, and returns them
+// with the total weight summed in that order. Floating-point addition is not
+// associative, so this is what makes a fit's input, and hence its result,
+// the same bits for every permutation of the data.
+func canonical[T any](items []T, compare func(a, b T) int, weight func(T) float64, add func(into *T, w float64)) ([]T, float64) {
+	sorted := slices.Clone(items)
+	slices.SortFunc(sorted, func(a, b T) int {
+		if c := compare(a, b); c != 0 {
+			return c
+		}
+		return cmp.Compare(weight(a), weight(b))
+	})
+	var out []T
+	n := 0.0
+	for _, it := range sorted {
+		n += weight(it)
+		if len(out) > 0 && compare(out[len(out)-1], it) == 0 {
+			add(&out[len(out)-1], weight(it))
+			continue
+		}
+		out = append(out, it)
+	}
+	return out, n
 }

@@ -1,0 +1,67 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+)
+
+// Limits on the work one call may ask for. Each is far beyond any sensible
+// use and exists so that a typo (a horizon of 1e18, a million steps) is an
+// error in microseconds rather than minutes of computing.
+const (
+	// MaxHorizon is the longest horizon, in the model's time unit, that
+	// Predict, the holdout evaluation and the tracking plot accept: 10⁶
+	// (19,000 years of weeks, 2,700 years of days). The documented accuracy
+	// covers horizons up to 10⁵.
+	MaxHorizon = 1e6
+	// MaxValueSteps is the most steps LifetimeValue values: 10,000 (833 years
+	// of monthly steps). Use LifetimeValueDERT for an unbounded horizon.
+	MaxValueSteps = 10_000
+	// MaxTrackingPoints is the most points Summarizer.Tracking returns.
+	MaxTrackingPoints = 100_000
+	// MaxOpportunities is the most future opportunities (BG/BB) or periods
+	// any discrete-time method accepts: 10⁶.
+	MaxOpportunities = 1_000_000
+)
+
+// checkHorizon reports a horizon that is negative, not finite or beyond
+// MaxHorizon.
+func checkHorizon(what string, t float64) error {
+	if !(t >= 0) || math.IsInf(t, 0) || t > MaxHorizon {
+		return fmt.Errorf("%w: %s %v, want a finite number in [0, %g]", ErrInvalidOptions, what, t, MaxHorizon)
+	}
+	return nil
+}
+
+// xtKey is a customer's (x, T): an alive customer's future depends on their
+// history only through it, so expectations are computed once per key.
+type xtKey struct {
+	x int
+	T float64
+}
+
+// groupByXT validates the summaries and maps each to the index of its
+// (x, T) in keys; first[j] is the first summary with key j, the one named
+// when a value for the key cannot be computed.
+func groupByXT(summaries []Summary) (keys []xtKey, which []int32, first []int, err error) {
+	index := map[xtKey]int32{}
+	which = make([]int32, len(summaries))
+	for i, s := range summaries {
+		if err := s.Validate(); err != nil {
+			return nil, nil, nil, fmt.Errorf("summary %d: %w", i, err)
+		}
+		k := xtKey{s.Frequency, s.T}
+		j, seen := index[k]
+		if !seen {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+			first = append(first, i)
+		}
+		which[i] = j
+	}
+	return keys, which, first, nil
+}
+
+// finiteIn reports whether v is a number in [lo, hi].
+func finiteIn(v, lo, hi float64) bool { return v >= lo && v <= hi }
