@@ -164,27 +164,25 @@ func report(w *bufio.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	// Gamma-Gamma has no density at zero spend: repeat buyers whose
-	// purchases were all free are left out of the fit (and said so).
-	var obs []clv.SpendObservation
-	free := 0
-	for _, o := range clv.SpendObservations(whole) {
-		if o.Frequency > 0 && o.Mean <= 0 {
-			free++
-			continue
-		}
-		obs = append(obs, o)
-	}
-	gg, ggRep, err := clv.FitGammaGamma(ctx, obs, clv.FitOptions{})
-	if err != nil {
+	// Gamma-Gamma leaves out one-time buyers and repeat buyers whose
+	// purchases were all free, and says how many. On a small log the spend
+	// model can be unidentified (a boundary estimate): then value customers
+	// at the mean repeat spend instead, and say so.
+	var spend clv.SpendModel
+	gg, ggRep, err := clv.FitGammaGamma(ctx, clv.SpendObservations(whole), clv.FitOptions{})
+	switch {
+	case err == nil:
+		spend = gg
+		fmt.Fprintf(w, "Gamma-Gamma p=%.3f q=%.3f gamma=%.3f (on %.0f repeat buyers; %d left out: %v)\n",
+			gg.P, gg.Q, gg.Gamma, ggRep.N, ggRep.Excluded, ggRep.ExcludedBy)
+	case errors.Is(err, clv.ErrBoundary):
+		mean := meanRepeatSpend(whole)
+		spend = clv.FixedSpend{Amount: mean}
+		fmt.Fprintf(w, "Gamma-Gamma is not identified on this log (%s); valuing at the mean repeat spend %s\n", ggRep.Boundary, mean)
+	default:
 		return err
 	}
-	if free > 0 {
-		fmt.Fprintf(w, "%d repeat buyers with zero spend were left out of the spend model\n", free)
-	}
-	fmt.Fprintf(w, "Gamma-Gamma p=%.3f q=%.3f gamma=%.3f (on %.0f repeat buyers; %d without repeats left out)\n",
-		gg.P, gg.Q, gg.Gamma, ggRep.N, ggRep.Excluded)
-	values, err := clv.LifetimeValue(bg, gg, whole, clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3})
+	values, err := clv.LifetimeValue(bg, spend, whole, clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3})
 	if err != nil {
 		return err
 	}
@@ -476,4 +474,20 @@ func writeSVG(dir, name string, draw func(io.Writer) error) (string, error) {
 		return "", err
 	}
 	return path, f.Close()
+}
+
+// meanRepeatSpend returns the mean spend per repeat purchase period over all
+// repeat buyers, rounded to the cent.
+func meanRepeatSpend(ss []clv.Summary) decimal.Decimal {
+	total, periods := decimal.Zero, int64(0)
+	for _, s := range ss {
+		if s.Frequency > 0 {
+			total = total.Add(s.MonetaryValue.Mul(decimal.NewFromInt(int64(s.Frequency))))
+			periods += int64(s.Frequency)
+		}
+	}
+	if periods == 0 {
+		return decimal.Zero
+	}
+	return total.DivRound(decimal.NewFromInt(periods), 2)
 }
