@@ -199,6 +199,10 @@ func (tr *CSVReader) parse(rec []string) (t Transaction, skip bool, err error) {
 		if err != nil {
 			return t, false, err
 		}
+		if len(as) > MaxNumberLength {
+			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as,
+				Err: fmt.Errorf("a number of %d characters (at most %d)", len(as), MaxNumberLength)}
+		}
 		if amount, err = decimal.NewFromString(as); err != nil {
 			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as, Err: errors.New("not a decimal number")}
 		}

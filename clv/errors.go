@@ -43,7 +43,8 @@ var (
 
 // ParseError describes a value in a CSV input that could not be used. Row is
 // the 1-based line number in the file (the header is row 1), Column the
-// header name, Value the offending text. It unwraps to ErrInvalidCSV and to
+// header name, Value the offending text (whole; Error cuts it to 40
+// characters). It unwraps to ErrInvalidCSV and to
 // the underlying cause.
 type ParseError struct {
 	Row    int
@@ -57,7 +58,7 @@ func (e *ParseError) Error() string {
 	if e.Column == "" {
 		return fmt.Sprintf("row %d: %v", e.Row, e.Err)
 	}
-	return fmt.Sprintf("row %d, column %q: value %q: %v", e.Row, e.Column, e.Value, e.Err)
+	return fmt.Sprintf("row %d, column %q: value %q: %v", e.Row, e.Column, clip.Value(e.Value), e.Err)
 }
 
 // Unwrap returns ErrInvalidCSV and the cause, for errors.Is and errors.As.

@@ -22,6 +22,11 @@ const (
 	// MaxOpportunities is the most future opportunities (BG/BB) or periods
 	// any discrete-time method accepts: 10⁶.
 	MaxOpportunities = 1_000_000
+	// MaxNumberLength is the longest numeric field, in bytes, that a reader
+	// parses: 64. Decimal parsing is quadratic in the number of digits, so
+	// a 10-million-digit amount would take minutes; no real amount, count or
+	// time has more than a few dozen characters.
+	MaxNumberLength = 64
 )
 
 // checkHorizon reports a horizon that is negative, not finite or beyond

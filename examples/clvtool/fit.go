@@ -13,12 +13,13 @@ import (
 	"github.com/clvkit/clvkit/clv"
 )
 
-// fitCmd: clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X]
-func fitCmd(args []string, out *bufio.Writer) error {
+// fitCmd: clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X] [-allow-boundary]
+func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	model := fs.String("model", "", "model: bgnbd, mbgnbd, pnbd, bgbb, sbg or gg")
 	in := fs.String("in", "", "input CSV (- for standard input); columns depend on the model, see 'clvtool help'")
 	penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
+	allowBoundary := fs.Bool("allow-boundary", false, "print a fit that ends at a boundary estimate (with a warning) instead of failing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,21 +31,21 @@ func fitCmd(args []string, out *bufio.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	m, rep, err := fitModel(ctx, *model, f, clv.FitOptions{Penalty: *penalty})
-	var ce *clv.ConvergenceError
-	if err != nil && !errors.As(err, &ce) {
-		return fmt.Errorf("fit: %s: %w", *in, err)
+	if err != nil {
+		if !*allowBoundary || !errors.Is(err, clv.ErrBoundary) {
+			if errors.Is(err, clv.ErrBoundary) {
+				return fmt.Errorf("fit: %s: %w (rerun with -allow-boundary to print it anyway)", *in, err)
+			}
+			return fmt.Errorf("fit: %s: %w", *in, err)
+		}
+		fmt.Fprintf(stderr, "clvtool: warning: fit: %s: boundary estimate printed because of -allow-boundary: %s\n", *in, rep.Boundary)
 	}
-	b, merr := clv.MarshalModel(m, &rep)
-	if merr != nil {
-		return fmt.Errorf("fit: %w", merr)
+	b, err := clv.MarshalModel(m, &rep)
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
 	}
 	out.Write(b)
 	out.WriteByte('\n')
-	if ce != nil {
-		// The best point is printed (converged: false) and the exit status says it failed.
-		out.Flush()
-		return fmt.Errorf("fit: %w", err)
-	}
 	return nil
 }
 

@@ -25,8 +25,12 @@
 // "excluded"). It prints one JSON object: the model, its parameters and the
 // fit report (log_likelihood, n, converged, iterations, std_errors, aic,
 // bic).
-// A fit that does not converge prints its best point with converged false
-// and exits non-zero.
+// A fit that does not converge, or that ends at a boundary estimate (a
+// parameter running to the edge of its domain, a flat likelihood, a
+// parameter the data cannot identify: see "boundary" in the report), prints
+// nothing, explains on standard error and exits non-zero. With
+// -allow-boundary a boundary fit is printed (converged false, "boundary"
+// saying why) with a warning on standard error, and the exit status is 0.
 //
 // predict reads such a JSON object (only "model" and "params" are needed)
 // and summaries, and prints id,p_alive,expected_purchases: P(alive) at T and
@@ -40,12 +44,15 @@
 // (rounded half to even).
 //
 // Numbers are printed with as many digits as it takes to read them back
-// exactly. Errors name the row and go to standard error; the exit status is
-// then non-zero.
+// exactly. Nothing is written to standard output unless the whole command
+// succeeds: errors name the row and go to standard error, and the exit
+// status is then non-zero. Numeric fields longer than 64 characters are
+// errors, and values echoed in errors are cut to 40 characters.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,7 +71,7 @@ commands:
 run 'clvtool COMMAND -h' for the flags of a command`
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := runWith(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "clvtool:", err)
 		}
@@ -72,33 +79,43 @@ func main() {
 	}
 }
 
-// run executes one command, writing its result to stdout.
-func run(args []string, stdout io.Writer) error {
+// run executes one command, writing its result to stdout and warnings to
+// standard error.
+func run(args []string, stdout io.Writer) error { return runWith(args, stdout, os.Stderr) }
+
+// runWith executes one command. Its output is kept in memory and written to
+// stdout only when the whole command succeeds, so a failure never leaves a
+// partial table (a header, half the rows) behind.
+func runWith(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
-	w := bufio.NewWriterSize(stdout, 1<<16)
+	var buf bytes.Buffer
+	w := bufio.NewWriterSize(&buf, 1<<16)
 	var err error
 	switch args[0] {
 	case "summarize":
-		err = summarize(args[1:], w)
+		err = summarize(args[1:], w, stderr)
 	case "fit":
-		err = fitCmd(args[1:], w)
+		err = fitCmd(args[1:], w, stderr)
 	case "predict":
 		err = predictCmd(args[1:], w)
 	case "value":
 		err = valueCmd(args[1:], w)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(os.Stderr, usage)
+		fmt.Fprintln(stderr, usage)
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
 	if err != nil {
-		w.Flush()
 		return err
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err = buf.WriteTo(stdout)
+	return err
 }
 
 // openInput opens the -in file, or standard input for "-".

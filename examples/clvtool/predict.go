@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // loadModel reads a model JSON file (only "model" and "params" are needed).
@@ -43,8 +44,8 @@ func predictCmd(args []string, out *bufio.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if math.IsNaN(*horizon) || *horizon < 0 || math.IsInf(*horizon, 0) {
-		return fmt.Errorf("predict: -horizon is required (a finite non-negative number)")
+	if math.IsNaN(*horizon) || *horizon < 0 || *horizon > clv.MaxHorizon {
+		return fmt.Errorf("predict: -horizon is required: a number in [0, %g]", clv.MaxHorizon)
 	}
 	m, err := loadModel(*params, *model)
 	if err != nil {
@@ -59,15 +60,19 @@ func predictCmd(args []string, out *bufio.Writer) error {
 	_ = w.Write([]string{"id", "p_alive", "expected_purchases"})
 	switch mm := m.(type) {
 	case clv.BGBB:
-		if *horizon != math.Trunc(*horizon) {
-			return fmt.Errorf("predict: bgbb -horizon %v: want a whole number of opportunities", *horizon)
+		if *horizon != math.Trunc(*horizon) || *horizon > clv.MaxOpportunities {
+			return fmt.Errorf("predict: bgbb -horizon %v: want a whole number of opportunities, at most %d", *horizon, clv.MaxOpportunities)
 		}
 		ps, ids, err := readBGBB(f)
 		if err != nil {
 			return fmt.Errorf("predict: %s: %w", *in, err)
 		}
 		for i, p := range ps {
-			_ = w.Write([]string{ids[i], ftoaG(mm.ProbabilityAlive(p, 0)), ftoaG(mm.ExpectedPurchases(p, int(*horizon)))})
+			pa, e := mm.ProbabilityAlive(p, 0), mm.ExpectedPurchases(p, int(*horizon))
+			if !(pa >= 0 && pa <= 1) || !(e >= 0) || math.IsInf(e, 0) {
+				return fmt.Errorf("predict: %s: row for id %q: P(alive) %v, expected purchases %v: %w", *in, clip.Value(ids[i]), pa, e, clv.ErrInaccurate)
+			}
+			_ = w.Write([]string{ids[i], ftoaG(pa), ftoaG(e)})
 		}
 	case clv.TransactionModel:
 		rows, err := readSummaries(f, false)

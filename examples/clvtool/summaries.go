@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/shopspring/decimal"
 )
 
@@ -73,17 +74,38 @@ func (t *table) str(i int, col string) (string, error) {
 	return strings.TrimSpace(t.rows[i][j]), nil
 }
 
+// number returns col in row i, refusing values longer than
+// clv.MaxNumberLength.
+func (t *table) number(i int, col string) (string, error) {
+	s, err := t.str(i, col)
+	if err == nil && len(s) > clv.MaxNumberLength {
+		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.lines[i], col, clip.Value(s), len(s), clv.MaxNumberLength)
+	}
+	return s, err
+}
+
 // float returns col in row i as a finite non-negative number.
 func (t *table) float(i int, col string) (float64, error) {
-	s, err := t.str(i, col)
+	s, err := t.number(i, col)
 	if err != nil {
 		return 0, err
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.lines[i], col, s)
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.lines[i], col, clip.Value(s))
 	}
 	return v, nil
+}
+
+// uniqueIDs reports the first id that appears on two rows, naming both.
+type uniqueIDs map[string]int
+
+func (u uniqueIDs) check(id string, line int) error {
+	if prev, dup := u[id]; dup {
+		return fmt.Errorf("row %d: customer %q already appears on row %d (each customer must appear once)", line, clip.Value(id), prev)
+	}
+	u[id] = line
+	return nil
 }
 
 // count returns col in row i as a non-negative integer (written as 3 or 3.0).
@@ -94,7 +116,7 @@ func (t *table) count(i int, col string) (int, error) {
 	}
 	if v != math.Trunc(v) || v > math.MaxInt32 {
 		s, _ := t.str(i, col)
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.lines[i], col, s)
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.lines[i], col, clip.Value(s))
 	}
 	return int(v), nil
 }
@@ -121,10 +143,14 @@ func readSummaries(r io.Reader, withMoney bool) ([]summaryRow, error) {
 		return nil, errors.New("no data rows")
 	}
 	out := make([]summaryRow, len(t.rows))
+	seen := uniqueIDs{}
 	for i := range t.rows {
 		s := clv.Summary{ID: strconv.Itoa(i)}
 		if t.has("id") {
 			if s.ID, err = t.str(i, "id"); err != nil {
+				return nil, err
+			}
+			if err := seen.check(s.ID, t.lines[i]); err != nil {
 				return nil, err
 			}
 		}
@@ -144,12 +170,12 @@ func readSummaries(r io.Reader, withMoney bool) ([]summaryRow, error) {
 			}
 		}
 		if withMoney {
-			m, err := t.str(i, "monetary_value")
+			m, err := t.number(i, "monetary_value")
 			if err != nil {
 				return nil, err
 			}
 			if s.MonetaryValue, err = decimal.NewFromString(m); err != nil {
-				return nil, fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.lines[i], "monetary_value", m)
+				return nil, fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.lines[i], "monetary_value", clip.Value(m))
 			}
 		}
 		if err := s.Validate(); err != nil {
@@ -180,6 +206,7 @@ func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
 	}
 	ps := make([]clv.BGBBPattern, len(t.rows))
 	ids := make([]string, len(t.rows))
+	seen := uniqueIDs{}
 	for i := range t.rows {
 		p := clv.BGBBPattern{Weight: 1}
 		if p.Frequency, err = t.count(i, "frequency"); err != nil {
@@ -199,6 +226,9 @@ func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
 		ids[i] = strconv.Itoa(i)
 		if t.has("id") {
 			if ids[i], err = t.str(i, "id"); err != nil {
+				return nil, nil, err
+			}
+			if err := seen.check(ids[i], t.lines[i]); err != nil {
 				return nil, nil, err
 			}
 		}

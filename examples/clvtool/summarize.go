@@ -12,7 +12,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 )
 
-func summarize(args []string, out *bufio.Writer) error {
+func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 	fs := flag.NewFlagSet("summarize", flag.ContinueOnError)
 	in := fs.String("in", "", "transaction log CSV with a header row (- for standard input)")
 	cust := fs.String("customer", "", "column holding the customer ID")
@@ -68,6 +68,10 @@ func summarize(args []string, out *bufio.Writer) error {
 	if err != nil {
 		return fmt.Errorf("summarize: %s: %w", *in, err)
 	}
+	// IDs of customers with a transaction after -end, to count those who
+	// bought only after it.
+	late := map[string]struct{}{}
+	read := 0
 	for {
 		t, err := r.Read()
 		if err == io.EOF {
@@ -76,9 +80,29 @@ func summarize(args []string, out *bufio.Writer) error {
 		if err != nil {
 			return fmt.Errorf("summarize: %s: %w", *in, err)
 		}
+		read++
+		before := s.Ignored()
 		if err := s.Add(t); err != nil {
 			return fmt.Errorf("summarize: %s: %w", *in, err)
 		}
+		if s.Ignored() > before {
+			late[t.Customer] = struct{}{}
+		}
+	}
+	if s.Len() == 0 {
+		if read == 0 {
+			return fmt.Errorf("summarize: %s: %w: no transactions", *in, clv.ErrNoData)
+		}
+		return fmt.Errorf("summarize: %s: %w: all %d transactions are after -end %s", *in, clv.ErrNoData, read, *end)
+	}
+	if n := s.Ignored(); n > 0 {
+		for _, c := range s.Summaries() {
+			delete(late, c.ID)
+		}
+		fmt.Fprintf(stderr, "clvtool: summarize: ignored %d transactions after -end %s (%d customers bought only after it)\n", n, *end, len(late))
+	}
+	if n := r.Skipped(); n > 0 {
+		fmt.Fprintf(stderr, "clvtool: summarize: skipped %d rows with a negative amount (-skip-negative)\n", n)
 	}
 	w := csv.NewWriter(out)
 	money := *amount != ""
