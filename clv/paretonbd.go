@@ -71,30 +71,6 @@ func (m ParetoNBD) tau(x, tau float64, grad bool) (float64, [4]float64) {
 	return l, d
 }
 
-func (m ParetoNBD) terms(x, tx, T float64, grad bool) pnbdTerms {
-	var p pnbdTerms
-	p.l0 = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
-	p.d0 = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
-	p.l1, p.d1 = m.tau(x, tx, grad)
-	if tx == T {
-		p.l2, p.d2 = p.l1, p.d1
-	} else {
-		p.l2, p.d2 = m.tau(x, T, grad)
-	}
-	return p
-}
-
-// logLik returns the log-likelihood of (x, t_x, T) and, when grad is
-// non-nil, adds w times its gradient with respect to (r, α, s, β) to grad.
-// It also returns ln P(alive).
-func (m ParetoNBD) logLik(x, tx, T, w float64, grad []float64) (ll, lnAlive float64) {
-	var dg float64
-	if grad != nil {
-		dg = digamma(m.R+x) - digamma(m.R)
-	}
-	return m.combine(x, m.terms(x, tx, T, grad != nil), lgamma(m.R+x)-lgamma(m.R), dg, w, grad)
-}
-
 // combine assembles the log-likelihood from its terms; lg is
 // ln Γ(r+x) − ln Γ(r) and dg its r-derivative ψ(r+x) − ψ(r).
 func (m ParetoNBD) combine(x float64, p pnbdTerms, lg, dg, w float64, grad []float64) (ll, lnAlive float64) {

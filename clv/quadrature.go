@@ -233,9 +233,10 @@ func betaLogExpect(a, b float64, splits []float64, lng func(p, q float64) float6
 	if a > 1 && b > 1 {
 		pts = append(pts, (a-1)/(a+b-2))
 	}
-	return logIntegral(0, 1, pts, func(p, dlo, dhi float64) float64 {
-		q := dhi
-		p = dlo
+	return logIntegral(0, 1, pts, func(_, dlo, dhi float64) float64 {
+		// p and 1−p are the distances to the endpoints, each to full
+		// relative precision.
+		p, q := dlo, dhi
 		if p <= 0 || q <= 0 {
 			return math.Inf(-1)
 		}

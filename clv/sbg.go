@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -52,9 +51,14 @@ func (m SBG) Survival(t int) float64 {
 
 // RetentionRate returns r_t = S(t)/S(t−1) = (β+t−1)/(α+β+t−1), the share of
 // those subscribed in period t−1 who renew for period t (t ≥ 1).
+//
+// RetentionRate(k) is also the probability that a subscriber who has made k
+// payments (k ≥ 1 counts the first payment, as DERL counts renewals) makes
+// the next one; lifecycle.SubscriptionChurn(m, k) is 1 − RetentionRate(k).
 func (m SBG) RetentionRate(t int) float64 {
-	tf := float64(max(t, 1))
-	return (m.Beta + tf - 1) / (m.Alpha + m.Beta + tf - 1)
+	// t−1 first, so that a tiny β is not lost in β + t − 1.
+	prior := float64(max(t, 1) - 1)
+	return (m.Beta + prior) / (m.Alpha + m.Beta + prior)
 }
 
 // ExpectedLifetime returns E[T] = (α+β−1)/(α−1) periods, finite only for
@@ -255,19 +259,6 @@ func FitSBG(ctx context.Context, obs []SBGObservation, opts FitOptions) (SBG, Fi
 		return SBG{}, rep, err
 	}
 	return SBG{p[0], p[1]}, rep, err
-}
-
-// compressSBG merges observations with the same periods and outcome, adding
-// their weights, sorted by periods with churns first.
-func compressSBG(obs []SBGObservation) []SBGObservation {
-	type key struct {
-		t       int
-		churned bool
-	}
-	out := mergeByKey(obs, func(o SBGObservation) key { return key{o.Periods, o.Churned} },
-		func(o SBGObservation) float64 { return o.Weight }, func(o *SBGObservation, w float64) { o.Weight += w })
-	slices.SortFunc(out, compareSBG)
-	return out
 }
 
 // compareSBG orders observations by periods, churns first.

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Summary is a customer's sufficient statistic for the purchase models, in
@@ -42,7 +44,7 @@ func validateFRT(id string, x, tx, t float64, m decimal.Decimal, u Unit) error {
 		if id == "" {
 			return fmt.Errorf("%w: %s", ErrInvalidSummary, fmt.Sprintf(format, args...))
 		}
-		return fmt.Errorf("%w: customer %q: %s", ErrInvalidSummary, id, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: customer %s: %s", ErrInvalidSummary, clip.Quote(id), fmt.Sprintf(format, args...))
 	}
 	switch {
 	case !u.IsValid():
@@ -58,9 +60,9 @@ func validateFRT(id string, x, tx, t float64, m decimal.Decimal, u Unit) error {
 	case x == 0 && tx != 0:
 		return bad("recency %v with frequency 0 (a customer without repeat purchases has recency 0)", tx)
 	case m.Sign() < 0:
-		return bad("negative monetary value %s", m)
+		return bad("negative monetary value %s", clip.Decimal(m))
 	case x == 0 && m.Sign() != 0:
-		return bad("monetary value %s with frequency 0 (it is the mean of repeat purchases)", m)
+		return bad("monetary value %s with frequency 0 (it is the mean of repeat purchases)", clip.Decimal(m))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Transaction is one purchase: who bought, when, and for how much. It is the
@@ -37,23 +39,17 @@ func (t Transaction) Validate() error {
 	case t.Customer == "":
 		return fmt.Errorf("%w: empty customer ID", ErrInvalidTransaction)
 	case t.Time.IsZero():
-		return fmt.Errorf("%w: customer %q: zero time", ErrInvalidTransaction, t.Customer)
+		return fmt.Errorf("%w: customer %s: zero time", ErrInvalidTransaction, clip.Quote(t.Customer))
 	case t.Amount.Sign() < 0:
-		return fmt.Errorf("%w: customer %q at %s: negative amount %s (refunds are not purchases)",
-			ErrInvalidTransaction, t.Customer, t.Time.Format(time.RFC3339), t.Amount)
+		return fmt.Errorf("%w: customer %s at %s: negative amount %s (refunds are not purchases)",
+			ErrInvalidTransaction, clip.Quote(t.Customer), t.Time.Format(time.RFC3339), clip.Decimal(t.Amount))
 	}
 	return nil
 }
 
 // civilDay returns the number of days from 1970-01-01 to the calendar date
-// of t in loc.
-func civilDay(t time.Time, loc *time.Location) int64 {
-	var off int
-	if loc != time.UTC {
-		_, off = t.In(loc).Zone()
-	}
-	return floorDiv(t.Unix()+int64(off), 86400)
-}
+// of t in loc: the SDK's one rule, CalendarDay.
+func civilDay(t time.Time, loc *time.Location) int64 { return CalendarDay(t, loc) }
 
 func floorDiv(a, b int64) int64 {
 	q := a / b

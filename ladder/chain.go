@@ -7,6 +7,9 @@ import (
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 )
 
 // Sentinel errors of the package.
@@ -23,8 +26,9 @@ const Lost = -1
 
 // Chain is a Markov chain over rungs 0..n−1 plus the absorbing lost state
 // n: P[i][j] is the probability of moving from state i to state j in one
-// period, and R[i] the net reward (margin minus marketing cost) of a
-// customer in state i for one period.
+// period, and R[i] the net reward (margin minus marketing cost, money, may
+// be negative) of a customer in state i for one period. The zero value has
+// no states and fails Validate.
 type Chain struct {
 	P [][]float64
 	R []decimal.Decimal
@@ -33,8 +37,14 @@ type Chain struct {
 // States returns the number of states including lost.
 func (c Chain) States() int { return len(c.P) }
 
+// maxPeriods bounds the periods Project and ValueOver step through, one
+// period at a time.
+const maxPeriods = 100_000
+
 // Validate checks that P is square with rows summing to 1 (within 1e-9),
-// probabilities in [0, 1], the last state absorbing, and R the right length.
+// probabilities in [0, 1], the last state absorbing, and R, when given, the
+// right length with a zero reward for the lost state (a lost customer
+// brings nothing, which is what makes ImprovePolicy never lose value).
 func (c Chain) Validate() error {
 	n := len(c.P)
 	if n < 2 {
@@ -61,6 +71,9 @@ func (c Chain) Validate() error {
 	if c.R != nil && len(c.R) != n {
 		return fmt.Errorf("%w: %d rewards for %d states", ErrInvalidConfig, len(c.R), n)
 	}
+	if c.R != nil && c.R[n-1].Sign() != 0 {
+		return fmt.Errorf("%w: R[%d] = %s: the lost state brings nothing", ErrInvalidConfig, n-1, clip.Decimal(c.R[n-1]))
+	}
 	return nil
 }
 
@@ -74,13 +87,22 @@ func (c Chain) dense() *mat.Dense {
 }
 
 // Project returns the distribution of customers over the states after
-// periods steps, from counts per state: counts·Pⁿ. The total is conserved.
+// periods steps (0..100000), from counts per state (finite, ≥ 0):
+// counts·Pⁿ. The total is conserved (within rounding).
 func (c Chain) Project(counts []float64, periods int) ([]float64, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if len(counts) != len(c.P) || periods < 0 {
-		return nil, fmt.Errorf("%w: %d counts for %d states, %d periods", ErrInvalidInput, len(counts), len(c.P), periods)
+	if len(counts) != len(c.P) {
+		return nil, fmt.Errorf("%w: %d counts for %d states", ErrInvalidInput, len(counts), len(c.P))
+	}
+	if periods < 0 || periods > maxPeriods {
+		return nil, fmt.Errorf("%w: periods %d outside 0..%d", ErrInvalidInput, periods, maxPeriods)
+	}
+	for i, v := range counts {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: counts[%d] = %v, want a finite number ≥ 0", ErrInvalidInput, i, v)
+		}
 	}
 	cur := append([]float64(nil), counts...)
 	for range periods {
@@ -124,8 +146,10 @@ func (c Chain) LongRun(from int) ([]float64, error) {
 }
 
 // PeriodsBeforeLoss returns, for each rung, the expected number of periods
-// before a customer starting there is lost: (I − Q)⁻¹·1 with Q the
-// rung-to-rung block (the fundamental matrix of an absorbing chain).
+// (≥ 1) before a customer starting there is lost: (I − Q)⁻¹·1 with Q the
+// rung-to-rung block (the fundamental matrix of an absorbing chain). A
+// chain in which some rung never reaches lost, or so nearly never that the
+// solve loses its precision, is an error.
 func (c Chain) PeriodsBeforeLoss() ([]float64, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -149,7 +173,18 @@ func (c Chain) PeriodsBeforeLoss() ([]float64, error) {
 	if err := t.SolveVec(a, ones); err != nil {
 		return nil, fmt.Errorf("%w: some rung never reaches lost: %w", ErrInvalidConfig, err)
 	}
-	return t.RawVector().Data, nil
+	out, err := finiteValues("periods before loss", t.RawVector().Data)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range out {
+		// N = I + Q + Q² + … ≥ I, so every rung lasts at least its own
+		// period; less means the solve lost all precision.
+		if v < 1-1e-9 {
+			return nil, fmt.Errorf("%w: rung %d: %v periods before loss: the chain is too close to one that never reaches lost", ErrInvalidConfig, i, v)
+		}
+	}
+	return out, nil
 }
 
 func (c Chain) rewards() ([]float64, error) {
@@ -159,13 +194,27 @@ func (c Chain) rewards() ([]float64, error) {
 	r := make([]float64, len(c.R))
 	for i, v := range c.R {
 		r[i] = v.InexactFloat64()
+		if !guard.Finite(r[i]) {
+			return nil, fmt.Errorf("%w: R[%d] = %s is too large", ErrInvalidConfig, i, clip.Decimal(v))
+		}
 	}
 	return r, nil
 }
 
+// finiteValues returns vs, or an error when the arithmetic overflowed.
+func finiteValues(what string, vs []float64) ([]float64, error) {
+	for i, v := range vs {
+		if !guard.Finite(v) {
+			return nil, fmt.Errorf("%w: %s of state %d is %v: the rewards are too large or the chain nearly singular", ErrInvalidConfig, what, i, v)
+		}
+	}
+	return vs, nil
+}
+
 // Value returns each state's expected discounted value over an unbounded
-// horizon at discount rate d per period, V = (I − P/(1+d))⁻¹R (Pfeifer &
-// Carraway 2000), rewards received at the start of each period.
+// horizon at discount rate d per period (finite, d > 0),
+// V = (I − P/(1+d))⁻¹R (Pfeifer & Carraway 2000), rewards received at the
+// start of each period. R must be given for every state.
 func (c Chain) Value(d float64) ([]float64, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -187,17 +236,21 @@ func (c Chain) Value(d float64) ([]float64, error) {
 	if err := v.SolveVec(a, mat.NewVecDense(n, r)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	return v.RawVector().Data, nil
+	return finiteValues("value", v.RawVector().Data)
 }
 
 // ValueOver returns each state's expected discounted value over the next
-// periods periods: Σ_{t<periods} (P/(1+d))ᵗ R.
+// periods periods (0..100000) at discount rate d per period (finite,
+// d ≥ 0): Σ_{t<periods} (P/(1+d))ᵗ R.
 func (c Chain) ValueOver(d float64, periods int) ([]float64, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if !(d >= 0) || periods < 0 {
-		return nil, fmt.Errorf("%w: discount %v, %d periods", ErrInvalidConfig, d, periods)
+	if !(d >= 0) || math.IsInf(d, 0) {
+		return nil, fmt.Errorf("%w: discount rate %v, want a finite number ≥ 0", ErrInvalidConfig, d)
+	}
+	if periods < 0 || periods > maxPeriods {
+		return nil, fmt.Errorf("%w: periods %d outside 0..%d", ErrInvalidConfig, periods, maxPeriods)
 	}
 	r, err := c.rewards()
 	if err != nil {
@@ -217,7 +270,7 @@ func (c Chain) ValueOver(d float64, periods int) ([]float64, error) {
 		}
 		v = next
 	}
-	return v, nil
+	return finiteValues("value", v)
 }
 
 // Policy is the outcome of ImprovePolicy.
@@ -244,8 +297,14 @@ func (c Chain) ImprovePolicy(d float64, noMarket *Chain) (Policy, error) {
 	}
 	n := len(c.P)
 	if noMarket != nil {
-		if err := noMarket.Validate(); err != nil || len(noMarket.P) != n || len(noMarket.R) != n {
-			return Policy{}, fmt.Errorf("%w: the no-marketing alternative must be a valid chain of the same size", ErrInvalidConfig)
+		if err := noMarket.Validate(); err != nil {
+			return Policy{}, fmt.Errorf("no-marketing alternative: %w", err)
+		}
+		if len(noMarket.P) != n || len(noMarket.R) != n {
+			return Policy{}, fmt.Errorf("%w: the no-marketing alternative has %d states and %d rewards, want %d of each", ErrInvalidConfig, len(noMarket.P), len(noMarket.R), n)
+		}
+		if _, err := noMarket.rewards(); err != nil {
+			return Policy{}, fmt.Errorf("no-marketing alternative: %w", err)
 		}
 	}
 	cur := Chain{P: make([][]float64, n), R: append([]decimal.Decimal(nil), c.R...)}

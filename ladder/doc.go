@@ -29,5 +29,15 @@
 //     value of the projected moves against incentive and reward costs.
 //
 // Money is decimal.Decimal; probabilities are float64; every "as of"
-// question takes the time as an argument.
+// question takes the time as an argument. Days — placement windows and
+// grace, trigger windows, days since a contract expired, recontact goals —
+// are calendar days by the SDK's one rule, clv.CalendarDay, in a location
+// the caller gives (Place's loc, Context.Location, RecontactGoal.Location;
+// nil means UTC).
+//
+// Bad input — nil or zero ladders, nil triggers or path sequences, repeated
+// customers, trigger names, plans or rewards, negative money, NaN or
+// out-of-range probabilities — is an error wrapping ErrInvalidInput or
+// ErrInvalidConfig that names the customer or field, echoing at most 40
+// characters of any value; nothing panics on data.
 package ladder

@@ -1,21 +1,31 @@
 package ladder
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"math"
 	"slices"
+
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 )
 
 // EstimateOptions configures Estimate; the zero value means plain counts
 // and 95% intervals.
 type EstimateOptions struct {
-	// Smoothing adds this pseudo-count to every transition of a rung's row
-	// (Laplace smoothing), so that moves never seen get a small probability.
+	// Smoothing adds this pseudo-count (finite, ≥ 0) to every transition of
+	// a rung's row (Laplace smoothing), so that moves never seen get a small
+	// probability.
 	Smoothing float64
-	// Z is the normal quantile of the Wilson intervals; zero means 1.96.
+	// Z is the normal quantile of the Wilson intervals, in (0, 100]; zero
+	// means 1.96 (95%).
 	Z float64
 }
+
+// maxRungs bounds Estimate's rungs: its four matrices hold (rungs+1)²
+// numbers each.
+const maxRungs = 1000
 
 // Estimated is an estimated chain with the evidence behind it.
 type Estimated struct {
@@ -23,7 +33,8 @@ type Estimated struct {
 	// Counts[i][j] is the number of observed moves from state i to j.
 	Counts [][]float64
 	// Low and High bound each probability (Wilson score interval on the raw
-	// counts).
+	// counts): 0 ≤ Low ≤ Counts[i][j]/Σ_j Counts[i][j] ≤ High ≤ 1, and [0, 1]
+	// for a rung never observed.
 	Low, High [][]float64
 	// Reactivations counts moves out of lost, which the absorbing model
 	// does not represent (a returning customer starts a new path).
@@ -33,17 +44,26 @@ type Estimated struct {
 // Estimate counts moves between consecutive snapshots of each customer's
 // rung (0..rungs−1, or Lost) and turns them into transition probabilities.
 // The lost state is absorbing by construction. A rung never observed keeps
-// its customers (P[i][i] = 1) unless smoothing spreads its row.
+// its customers (P[i][i] = 1) unless smoothing spreads its row. paths must
+// not be nil, rungs is 1..1000, and opts must be valid (see
+// EstimateOptions); a state outside the rungs is an error naming the path
+// and period.
 func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated, error) {
-	if rungs < 1 {
-		return Estimated{}, fmt.Errorf("%w: %d rungs", ErrInvalidConfig, rungs)
+	if paths == nil {
+		return Estimated{}, fmt.Errorf("%w: nil path sequence", ErrInvalidInput)
 	}
-	if opts.Smoothing < 0 || math.IsNaN(opts.Smoothing) || math.IsInf(opts.Smoothing, 0) {
-		return Estimated{}, fmt.Errorf("%w: smoothing %v", ErrInvalidConfig, opts.Smoothing)
+	if rungs < 1 || rungs > maxRungs {
+		return Estimated{}, fmt.Errorf("%w: rungs %d outside 1..%d", ErrInvalidConfig, rungs, maxRungs)
+	}
+	if !(opts.Smoothing >= 0) || math.IsInf(opts.Smoothing, 0) {
+		return Estimated{}, fmt.Errorf("%w: Smoothing %v, want a finite number ≥ 0", ErrInvalidConfig, opts.Smoothing)
 	}
 	z := opts.Z
 	if z == 0 {
 		z = 1.96
+	}
+	if !(z > 0 && z <= 100) {
+		return Estimated{}, fmt.Errorf("%w: Z %v outside (0, 100]", ErrInvalidConfig, opts.Z)
 	}
 	n := rungs + 1
 	counts := make([][]float64, n)
@@ -86,14 +106,29 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 		for _, c := range counts[i] {
 			total += c
 		}
-		switch {
+		switch den := total + opts.Smoothing*float64(n); {
 		case i == n-1:
 			row[i] = 1
-		case total+opts.Smoothing*float64(n) == 0:
+		case den == 0:
 			row[i] = 1
-		default:
+		case guard.Finite(den):
 			for j := range n {
-				row[j] = (counts[i][j] + opts.Smoothing) / (total + opts.Smoothing*float64(n))
+				row[j] = (counts[i][j] + opts.Smoothing) / den
+			}
+		default:
+			// A smoothing so large that the sum overflows: scale first.
+			w, top := make([]float64, n), 0.0
+			for j := range n {
+				w[j] = counts[i][j] + opts.Smoothing
+				top = math.Max(top, w[j])
+			}
+			sum := 0.0
+			for j := range n {
+				w[j] /= top
+				sum += w[j]
+			}
+			for j := range n {
+				row[j] = w[j] / sum
 			}
 		}
 		for j := range n {
@@ -127,9 +162,25 @@ type RungRates struct {
 	Climbers bool
 }
 
-// Rates summarises each rung's row of an estimate.
-func (e Estimated) Rates() []RungRates {
+// Rates summarises each rung's row of an estimate: Up + Stay + Down + Lost
+// is 1 (within rounding) for every rung. The chain must be valid, and
+// Counts, when present, (rungs+1)×(rungs+1); an Estimated built by hand
+// without Counts reports no climbers.
+func (e Estimated) Rates() ([]RungRates, error) {
+	if err := e.Chain.Validate(); err != nil {
+		return nil, err
+	}
 	n := len(e.Chain.P)
+	if e.Counts != nil {
+		if len(e.Counts) != n {
+			return nil, fmt.Errorf("%w: Counts has %d rows for %d states", ErrInvalidInput, len(e.Counts), n)
+		}
+		for i, row := range e.Counts {
+			if len(row) != n {
+				return nil, fmt.Errorf("%w: Counts row %d has %d entries, want %d", ErrInvalidInput, i, len(row), n)
+			}
+		}
+	}
 	out := make([]RungRates, n-1)
 	for i := range n - 1 {
 		r := RungRates{Rung: i, Stay: e.Chain.P[i][i], Lost: e.Chain.P[i][n-1]}
@@ -137,14 +188,14 @@ func (e Estimated) Rates() []RungRates {
 			switch {
 			case j > i:
 				r.Up += e.Chain.P[i][j]
-				r.Climbers = r.Climbers || e.Counts[i][j] > 0
+				r.Climbers = r.Climbers || (e.Counts != nil && e.Counts[i][j] > 0)
 			case j < i:
 				r.Down += e.Chain.P[i][j]
 			}
 		}
 		out[i] = r
 	}
-	return out
+	return out, nil
 }
 
 // TriggerEvent records that a trigger fired for a customer in a period.
@@ -170,16 +221,35 @@ type Precursor struct {
 
 // Precursors tallies, for every observed change of rung, the triggers that
 // fired for the customer in the period before it: the reasons for moves
-// that the data holds. The result is sorted by move and trigger.
-func Precursors(moves []Move, events []TriggerEvent) []Precursor {
+// that the data holds. An event repeated (same customer, period and
+// trigger) counts once; two moves of one customer into the same period are
+// contradictory and an error naming the customer. The result is sorted by
+// move and trigger.
+func Precursors(moves []Move, events []TriggerEvent) ([]Precursor, error) {
 	type key struct {
 		customer string
 		period   int
 	}
+	arrived := make(map[key]bool, len(moves))
+	for i, m := range moves {
+		k := key{m.Customer, m.Period}
+		if arrived[k] {
+			return nil, fmt.Errorf("%w: move %d: customer %s moves twice into period %d", ErrInvalidInput, i, clip.Quote(m.Customer), m.Period)
+		}
+		arrived[k] = true
+	}
+	type event struct {
+		key
+		trigger string
+	}
+	seen := map[event]bool{}
 	fired := map[key][]string{}
 	for _, e := range events {
 		k := key{e.Customer, e.Period}
-		fired[k] = append(fired[k], e.Trigger)
+		if ev := (event{k, e.Trigger}); !seen[ev] {
+			seen[ev] = true
+			fired[k] = append(fired[k], e.Trigger)
+		}
 	}
 	type pk struct {
 		from, to int
@@ -187,7 +257,7 @@ func Precursors(moves []Move, events []TriggerEvent) []Precursor {
 	}
 	tally := map[pk]int{}
 	for _, m := range moves {
-		if m.From == m.To {
+		if m.From == m.To || m.Period == math.MinInt {
 			continue
 		}
 		for _, t := range fired[key{m.Customer, m.Period - 1}] {
@@ -199,21 +269,9 @@ func Precursors(moves []Move, events []TriggerEvent) []Precursor {
 		out = append(out, Precursor{From: k.from, To: k.to, Trigger: k.trigger, Count: c})
 	}
 	slices.SortFunc(out, func(a, b Precursor) int {
-		if a.From != b.From {
-			return a.From - b.From
-		}
-		if a.To != b.To {
-			return a.To - b.To
-		}
-		if a.Trigger < b.Trigger {
-			return -1
-		}
-		if a.Trigger > b.Trigger {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Trigger, b.Trigger))
 	})
-	return out
+	return out, nil
 }
 
 // Moves lists the changes of state in paths keyed by customer, in customer

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/ladder"
-	"github.com/shopspring/decimal"
 )
 
 // Pfeifer & Carraway's recency chain: a purchase brings 40, marketing costs 4.
@@ -44,7 +45,7 @@ func ExampleLadder_Place() {
 		return clv.Purchase{Transaction: clv.Transaction{Customer: "ana", Time: day(d), Amount: decimal.NewFromInt(amount)}, Product: product}
 	}
 	a := ladder.Activity{Customer: "ana", Purchases: []clv.Purchase{buy("2026-01-10", 400, "card"), buy("2026-03-10", 400, "card"), buy("2026-05-10", 400, "loan")}}
-	p, _ := l.Place(a, nil, day("2026-06-30"))
+	p, _ := l.Place(a, nil, day("2026-06-30"), nil)
 	fmt.Println(l.Rungs()[p.Rung].Name, "-", p.Reason)
 	// Output:
 	// silver - ladder/qualified: spend in window=1200, purchase days in window=3, predicted value=0, products=2, qualifies for=silver

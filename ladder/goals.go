@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // ShareGoal is a measurable migration goal: move Share of the customers who
@@ -44,10 +45,17 @@ func pace(start, deadline, asOf time.Time) float64 {
 
 // Progress measures the goal as of asOf, from each customer's rung at the
 // start (baseline) and now (current, by customer ID; a customer missing
-// from current counts as not having moved up).
+// from current counts as not having moved up). The pace is the share of
+// the time from Start to Deadline elapsed by asOf, an instant, not a day;
+// Achieved, Progress and Expected are in [0, 1].
 func (g ShareGoal) Progress(baseline, current map[string]int, asOf time.Time) (GoalProgress, error) {
-	if !(g.Share > 0 && g.Share <= 1) || g.To <= g.From || !g.Deadline.After(g.Start) {
-		return GoalProgress{}, fmt.Errorf("%w: goal %q: want 0 < share ≤ 1, a higher target rung and a deadline after the start", ErrInvalidConfig, g.Name)
+	switch {
+	case !(g.Share > 0 && g.Share <= 1):
+		return GoalProgress{}, fmt.Errorf("%w: goal %s: Share %v outside (0, 1]", ErrInvalidConfig, clip.Quote(g.Name), g.Share)
+	case g.To <= g.From:
+		return GoalProgress{}, fmt.Errorf("%w: goal %s: To %d is not above From %d", ErrInvalidConfig, clip.Quote(g.Name), g.To, g.From)
+	case !g.Deadline.After(g.Start):
+		return GoalProgress{}, fmt.Errorf("%w: goal %s: Deadline is not after Start", ErrInvalidConfig, clip.Quote(g.Name))
 	}
 	cohort, moved := 0, 0
 	for id, r := range baseline {
@@ -90,29 +98,43 @@ type Contract struct {
 // expired ("contact every high-value customer inactive since contract
 // expiry 30 days after it expired").
 type RecontactGoal struct {
-	Name      string
-	MinRung   int
+	Name    string
+	MinRung int
+	// AfterDays counts calendar days after the expiry day (≥ 0).
 	AfterDays int
+	// Location is where days are read (clv.CalendarDay); nil means UTC.
+	Location *time.Location
 }
 
-// Progress counts, as of asOf, the customers already due (expiry +
-// AfterDays ≤ asOf, inactive since expiry) and how many of them were
-// contacted on or after their due date.
+// Progress counts, as of asOf, the customers already due (inactive since
+// their expiry, and at least AfterDays calendar days from the expiry day to
+// asOf's day, in g.Location) and how many of them were contacted on or
+// after their due day and by asOf. Each customer may appear once in cs.
+// Progress is done/due in [0, 1] (1 when nobody is due).
 func (g RecontactGoal) Progress(cs []Contract, asOf time.Time) (GoalProgress, error) {
 	if g.AfterDays < 0 {
-		return GoalProgress{}, fmt.Errorf("%w: goal %q: negative days", ErrInvalidConfig, g.Name)
+		return GoalProgress{}, fmt.Errorf("%w: goal %s: AfterDays %d is negative", ErrInvalidConfig, clip.Quote(g.Name), g.AfterDays)
 	}
+	today := clv.CalendarDay(asOf, g.Location)
+	seen := make(map[string]bool, len(cs))
 	due, done := 0, 0
-	for _, c := range cs {
+	for i, c := range cs {
+		if c.Customer == "" {
+			return GoalProgress{}, fmt.Errorf("%w: contract %d: empty customer ID", ErrInvalidInput, i)
+		}
+		if seen[c.Customer] {
+			return GoalProgress{}, fmt.Errorf("%w: contract %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(c.Customer))
+		}
+		seen[c.Customer] = true
 		if c.Rung < g.MinRung || c.End.IsZero() || c.LastActivity.After(c.End) {
 			continue
 		}
-		when := c.End.AddDate(0, 0, g.AfterDays)
-		if when.After(asOf) {
+		end := clv.CalendarDay(c.End, g.Location)
+		if today-end < int64(g.AfterDays) {
 			continue
 		}
 		due++
-		if !c.Contacted.IsZero() && !c.Contacted.Before(when) && !c.Contacted.After(asOf) {
+		if !c.Contacted.IsZero() && clv.CalendarDay(c.Contacted, g.Location)-end >= int64(g.AfterDays) && !c.Contacted.After(asOf) {
 			done++
 		}
 	}

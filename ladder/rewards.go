@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 )
 
 // Plan is the communication and incentive for the customers of one rung:
 // the message they get, the incentive offered and its cost per customer
-// addressed, and the chain row the plan is expected to produce (where the
-// rung's customers move in one period with the plan).
+// addressed (money, ≥ 0), and the chain row the plan is expected to produce
+// (where the rung's customers move in one period with the plan).
 type Plan struct {
 	Rung      int
 	Message   string
@@ -22,7 +25,7 @@ type Plan struct {
 }
 
 // Reward is what a customer earns for moving from one rung to a higher one
-// the way we want: points or a benefit, at a cost to us.
+// the way we want: points (≥ 0) or a benefit, at a cost to us (money, ≥ 0).
 type Reward struct {
 	From, To int
 	Points   int
@@ -37,9 +40,35 @@ type Grant struct {
 	Reason   clv.Explanation
 }
 
+// checkRewards rejects a reward that does not go up, has negative points
+// or cost, or repeats another's move (it would be paid twice).
+func checkRewards(rewards []Reward) error {
+	type move struct{ from, to int }
+	seen := make(map[move]bool, len(rewards))
+	for i, r := range rewards {
+		switch {
+		case r.From < 0 || r.To <= r.From:
+			return fmt.Errorf("%w: reward %d: From %d, To %d: want 0 ≤ From < To", ErrInvalidConfig, i, r.From, r.To)
+		case r.Points < 0:
+			return fmt.Errorf("%w: reward %d: Points %d is negative", ErrInvalidConfig, i, r.Points)
+		case r.Cost.Sign() < 0:
+			return fmt.Errorf("%w: reward %d: Cost %s is negative", ErrInvalidConfig, i, clip.Decimal(r.Cost))
+		case seen[move{r.From, r.To}]:
+			return fmt.Errorf("%w: reward %d: a second reward for the move %d → %d", ErrInvalidConfig, i, r.From, r.To)
+		}
+		seen[move{r.From, r.To}] = true
+	}
+	return nil
+}
+
 // RewardMoves grants the matching reward for every upward move; moves with
 // no reward defined, or downward, get none. Output follows the moves.
-func RewardMoves(moves []Move, rewards []Reward) []Grant {
+// Rewards must go up (0 ≤ From < To), with non-negative points and cost,
+// one per move: anything else is an error naming the reward.
+func RewardMoves(moves []Move, rewards []Reward) ([]Grant, error) {
+	if err := checkRewards(rewards); err != nil {
+		return nil, err
+	}
 	var out []Grant
 	for _, m := range moves {
 		if m.To <= m.From || m.From == Lost {
@@ -52,7 +81,7 @@ func RewardMoves(moves []Move, rewards []Reward) []Grant {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // PlanReturn is the one-period economics of a migration plan.
@@ -60,10 +89,10 @@ type PlanReturn struct {
 	// ValueGained is the discounted value of the moves the plan adds over
 	// the baseline: Σ_i n_i Σ_j (P′_ij − P_ij) V_j / (1+d).
 	ValueGained decimal.Decimal
-	// IncentiveCost is Σ over planned rungs of n_i × plan cost.
+	// IncentiveCost is Σ over planned rungs of n_i × plan cost, ≥ 0.
 	IncentiveCost decimal.Decimal
 	// RewardCost is the expected cost of rewards for the projected upward
-	// moves: Σ_i n_i Σ_j P′_ij × reward cost(i→j).
+	// moves: Σ_i n_i Σ_j P′_ij × reward cost(i→j), ≥ 0.
 	RewardCost decimal.Decimal
 	// Net is ValueGained − IncentiveCost − RewardCost, exactly.
 	Net    decimal.Decimal
@@ -71,24 +100,54 @@ type PlanReturn struct {
 }
 
 // Return prices a set of plans over one period: counts are the customers per
-// state now, baseline the chain without the plans, values the states'
-// values (e.g. baseline.Value(d)) and d the discount rate. Amounts are
-// rounded once to the cent, half to even.
+// state now (finite, ≥ 0), baseline the chain without the plans, values the
+// states' values (finite, e.g. baseline.Value(d)) and d the discount rate
+// (finite, ≥ 0). At most one plan per rung and one reward per move; plan
+// and reward costs are non-negative. Amounts are rounded once to the cent,
+// half to even.
 func Return(baseline Chain, plans []Plan, rewards []Reward, counts, values []float64, d float64) (PlanReturn, error) {
 	if err := baseline.Validate(); err != nil {
 		return PlanReturn{}, err
 	}
 	n := baseline.States()
-	if len(counts) != n || len(values) != n || !(d >= 0) {
-		return PlanReturn{}, fmt.Errorf("%w: %d counts and %d values for %d states, discount %v", ErrInvalidInput, len(counts), len(values), n, d)
+	switch {
+	case len(counts) != n:
+		return PlanReturn{}, fmt.Errorf("%w: %d counts for %d states", ErrInvalidInput, len(counts), n)
+	case len(values) != n:
+		return PlanReturn{}, fmt.Errorf("%w: %d values for %d states", ErrInvalidInput, len(values), n)
+	case !(d >= 0) || math.IsInf(d, 0):
+		return PlanReturn{}, fmt.Errorf("%w: discount rate %v, want a finite number ≥ 0", ErrInvalidInput, d)
+	}
+	for i := range n {
+		if !(counts[i] >= 0) || math.IsInf(counts[i], 0) {
+			return PlanReturn{}, fmt.Errorf("%w: counts[%d] = %v, want a finite number ≥ 0", ErrInvalidInput, i, counts[i])
+		}
+		if !guard.Finite(values[i]) {
+			return PlanReturn{}, fmt.Errorf("%w: values[%d] = %v is not finite", ErrInvalidInput, i, values[i])
+		}
+	}
+	if err := checkRewards(rewards); err != nil {
+		return PlanReturn{}, err
+	}
+	for i, r := range rewards {
+		if r.To >= n-1 {
+			return PlanReturn{}, fmt.Errorf("%w: reward %d: To %d is not a rung of the %d-state chain", ErrInvalidConfig, i, r.To, n)
+		}
 	}
 	planned := Chain{P: make([][]float64, n)}
 	copy(planned.P, baseline.P)
 	incentive := 0.0
-	for _, p := range plans {
-		if p.Rung < 0 || p.Rung >= n-1 || p.Cost.Sign() < 0 {
-			return PlanReturn{}, fmt.Errorf("%w: plan for rung %d: out of range or negative cost", ErrInvalidConfig, p.Rung)
+	seen := make(map[int]bool, len(plans))
+	for i, p := range plans {
+		switch {
+		case p.Rung < 0 || p.Rung >= n-1:
+			return PlanReturn{}, fmt.Errorf("%w: plan %d: Rung %d outside 0..%d", ErrInvalidConfig, i, p.Rung, n-2)
+		case p.Cost.Sign() < 0:
+			return PlanReturn{}, fmt.Errorf("%w: plan %d: Cost %s is negative", ErrInvalidConfig, i, clip.Decimal(p.Cost))
+		case seen[p.Rung]:
+			return PlanReturn{}, fmt.Errorf("%w: plan %d: a second plan for rung %d", ErrInvalidConfig, i, p.Rung)
 		}
+		seen[p.Rung] = true
 		if p.Row != nil {
 			planned.P[p.Rung] = p.Row
 		}
@@ -103,13 +162,18 @@ func Return(baseline Chain, plans []Plan, rewards []Reward, counts, values []flo
 			gain += counts[i] * (planned.P[i][j] - baseline.P[i][j]) * values[j] / (1 + d)
 		}
 		for _, r := range rewards {
-			if r.From == i && r.To > i && r.To < n-1 {
+			if r.From == i {
 				reward += counts[i] * planned.P[i][r.To] * r.Cost.InexactFloat64()
 			}
 		}
 	}
-	if math.IsNaN(gain) || math.IsInf(gain, 0) {
-		return PlanReturn{}, fmt.Errorf("%w: non-finite value", ErrInvalidInput)
+	for _, v := range [...]struct {
+		what string
+		v    float64
+	}{{"value gained", gain}, {"incentive cost", incentive}, {"reward cost", reward}} {
+		if !guard.Finite(v.v) {
+			return PlanReturn{}, fmt.Errorf("%w: the %s is %v: counts, values or costs too large", ErrInvalidInput, v.what, v.v)
+		}
 	}
 	cent := func(v float64) decimal.Decimal { return decimal.NewFromFloat(v).RoundBank(2) }
 	r := PlanReturn{ValueGained: cent(gain), IncentiveCost: cent(incentive), RewardCost: cent(reward)}

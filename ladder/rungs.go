@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Rung is a step of the ladder with its qualification rules: a customer
@@ -14,17 +16,20 @@ import (
 // minimums, so that every customer has a rung.
 type Rung struct {
 	Name string
-	// MinSpend is the spend within the ladder's window.
+	// MinSpend is the spend within the ladder's window (money, ≥ 0).
 	MinSpend decimal.Decimal
-	// MinPurchases counts purchase days within the window.
+	// MinPurchases counts purchase days within the window (≥ 0).
 	MinPurchases int
-	// MinValue is the predicted lifetime value (from clv).
+	// MinValue is the predicted lifetime value (money, from clv, ≥ 0).
 	MinValue decimal.Decimal
-	// MinProducts counts distinct products held (product usage).
+	// MinProducts counts distinct products held (product usage, ≥ 0).
 	MinProducts int
 }
 
-// Ladder is an ordered set of rungs, lowest first.
+// Ladder is an ordered set of rungs, lowest first. Build one with
+// NewLadder: the zero value and a nil *Ladder have no rungs, and Place
+// reports an error for them. A Ladder is immutable and safe for concurrent
+// use.
 type Ladder struct {
 	rungs  []Rung
 	window int
@@ -32,10 +37,12 @@ type Ladder struct {
 }
 
 // NewLadder validates rungs (lowest first, every minimum non-decreasing up
-// the ladder, the bottom rung open to all) with a qualification window of
-// windowDays (spend and purchases are counted over the last windowDays
-// days; 0 means 365) and a demotion grace of graceDays (a customer who no
-// longer qualifies keeps their rung this many days before moving down).
+// the ladder, the bottom rung open to all, no two rungs with the same name
+// or the same rules) with a qualification window of windowDays calendar
+// days (spend and purchases are counted over the last windowDays days,
+// as-of day included; 0 means 365) and a demotion grace of graceDays
+// calendar days (a customer who no longer qualifies keeps their rung this
+// many days before moving down). Both must be ≥ 0.
 func NewLadder(rungs []Rung, windowDays, graceDays int) (*Ladder, error) {
 	if len(rungs) == 0 {
 		return nil, fmt.Errorf("%w: a ladder needs rungs", ErrInvalidConfig)
@@ -43,30 +50,46 @@ func NewLadder(rungs []Rung, windowDays, graceDays int) (*Ladder, error) {
 	if windowDays == 0 {
 		windowDays = 365
 	}
-	if windowDays < 0 || graceDays < 0 {
-		return nil, fmt.Errorf("%w: negative window or grace", ErrInvalidConfig)
+	if windowDays < 0 {
+		return nil, fmt.Errorf("%w: windowDays %d is negative", ErrInvalidConfig, windowDays)
+	}
+	if graceDays < 0 {
+		return nil, fmt.Errorf("%w: graceDays %d is negative", ErrInvalidConfig, graceDays)
 	}
 	b := rungs[0]
 	if b.MinSpend.Sign() != 0 || b.MinPurchases != 0 || b.MinValue.Sign() != 0 || b.MinProducts != 0 {
-		return nil, fmt.Errorf("%w: the bottom rung %q must have no minimums", ErrInvalidConfig, b.Name)
+		return nil, fmt.Errorf("%w: the bottom rung %s must have no minimums", ErrInvalidConfig, clip.Quote(b.Name))
 	}
+	names := map[string]bool{b.Name: true}
 	for i := 1; i < len(rungs); i++ {
 		a, c := rungs[i-1], rungs[i]
+		if names[c.Name] {
+			return nil, fmt.Errorf("%w: rung %d: name %s is used twice", ErrInvalidConfig, i, clip.Quote(c.Name))
+		}
+		names[c.Name] = true
 		if c.MinSpend.LessThan(a.MinSpend) || c.MinPurchases < a.MinPurchases || c.MinValue.LessThan(a.MinValue) || c.MinProducts < a.MinProducts {
-			return nil, fmt.Errorf("%w: rung %q asks less than the rung %q below it", ErrInvalidConfig, c.Name, a.Name)
+			return nil, fmt.Errorf("%w: rung %s asks less than the rung %s below it", ErrInvalidConfig, clip.Quote(c.Name), clip.Quote(a.Name))
 		}
 		if c.MinSpend.Equal(a.MinSpend) && c.MinPurchases == a.MinPurchases && c.MinValue.Equal(a.MinValue) && c.MinProducts == a.MinProducts {
-			return nil, fmt.Errorf("%w: rungs %q and %q have the same rules", ErrInvalidConfig, a.Name, c.Name)
+			return nil, fmt.Errorf("%w: rungs %s and %s have the same rules", ErrInvalidConfig, clip.Quote(a.Name), clip.Quote(c.Name))
 		}
 	}
 	return &Ladder{rungs: append([]Rung(nil), rungs...), window: windowDays, grace: graceDays}, nil
 }
 
-// Rungs returns the rungs, lowest first.
-func (l *Ladder) Rungs() []Rung { return append([]Rung(nil), l.rungs...) }
+// Rungs returns a copy of the rungs, lowest first (none for a nil or zero
+// Ladder).
+func (l *Ladder) Rungs() []Rung {
+	if l == nil {
+		return nil
+	}
+	return append([]Rung(nil), l.rungs...)
+}
 
 // Activity is what placement reads of a customer: their purchases (any
-// order; those after the as-of date are ignored) and their predicted value.
+// order; those on days after the as-of date are ignored; each must be the
+// customer's own) and their predicted value (money, from clv; a negative
+// value, net of costs, qualifies for no minimum above zero).
 type Activity struct {
 	Customer  string
 	Purchases []clv.Purchase
@@ -77,7 +100,8 @@ type Activity struct {
 // next placement so the grace period can apply.
 type Standing struct {
 	Rung int
-	// BelowSince is when the customer stopped qualifying for Rung; zero while
+	// BelowSince is the calendar day the customer stopped qualifying for
+	// Rung, as the start of that day in the placement's location; zero while
 	// they qualify.
 	BelowSince time.Time
 }
@@ -92,40 +116,54 @@ type Placement struct {
 	Reason    clv.Explanation
 }
 
-func calendarDay(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// Place assigns a customer to a rung as of asOf (a calendar date, UTC). The
-// rules give the highest rung whose minimums the customer meets; if that is
-// below prev's rung, the customer keeps prev's rung until graceDays have
-// passed since they stopped qualifying. prev may be nil for a first
-// placement.
-func (l *Ladder) Place(a Activity, prev *Standing, asOf time.Time) (Placement, error) {
+// Place assigns a customer to a rung as of the calendar day of asOf in loc
+// (nil means UTC; days follow the SDK's one rule, clv.CalendarDay, so the
+// hour and the times' own zones never matter). Spend and purchase days
+// count over the window: the as-of day and the windowDays−1 days before it;
+// products count over every purchase up to the as-of day. The rules give
+// the highest rung whose minimums the customer meets; if that is below
+// prev's rung, the customer keeps prev's rung until graceDays calendar days
+// have passed since they stopped qualifying (prev.BelowSince, read in loc).
+// prev may be nil for a first placement; use the same loc for a customer's
+// successive placements.
+func (l *Ladder) Place(a Activity, prev *Standing, asOf time.Time, loc *time.Location) (Placement, error) {
+	if l == nil || len(l.rungs) == 0 {
+		return Placement{}, fmt.Errorf("%w: nil or zero Ladder (build one with NewLadder)", ErrInvalidConfig)
+	}
 	if a.Customer == "" {
-		return Placement{}, fmt.Errorf("%w: empty customer ID", ErrInvalidInput)
+		return Placement{}, fmt.Errorf("%w: activity with an empty customer ID", ErrInvalidInput)
 	}
-	if prev != nil && (prev.Rung < 0 || prev.Rung >= len(l.rungs)) {
-		return Placement{}, fmt.Errorf("%w: customer %q: previous rung %d out of range", ErrInvalidInput, a.Customer, prev.Rung)
+	if asOf.IsZero() {
+		return Placement{}, fmt.Errorf("%w: customer %s: zero as-of time", ErrInvalidInput, clip.Quote(a.Customer))
 	}
-	end := calendarDay(asOf)
-	start := end.AddDate(0, 0, -l.window+1)
+	end := clv.CalendarDay(asOf, loc)
+	if prev != nil {
+		if prev.Rung < 0 || prev.Rung >= len(l.rungs) {
+			return Placement{}, fmt.Errorf("%w: customer %s: previous Rung %d outside 0..%d", ErrInvalidInput, clip.Quote(a.Customer), prev.Rung, len(l.rungs)-1)
+		}
+		if !prev.BelowSince.IsZero() && clv.CalendarDay(prev.BelowSince, loc) > end {
+			return Placement{}, fmt.Errorf("%w: customer %s: previous BelowSince %s is after the as-of day", ErrInvalidInput,
+				clip.Quote(a.Customer), prev.BelowSince.In(orUTC(loc)).Format(time.DateOnly))
+		}
+	}
 	spend := decimal.Zero
-	days := map[time.Time]bool{}
+	days := map[int64]bool{}
 	products := map[string]bool{}
 	for i, p := range a.Purchases {
-		if err := p.Validate(); err != nil {
-			return Placement{}, fmt.Errorf("%w: customer %q, purchase %d: %w", ErrInvalidInput, a.Customer, i, err)
+		if err := checkPurchase(p); err != nil {
+			return Placement{}, fmt.Errorf("customer %s, purchase %d: %w", clip.Quote(a.Customer), i, err)
 		}
-		d := calendarDay(p.Time)
-		if d.After(end) {
+		if p.Customer != a.Customer {
+			return Placement{}, fmt.Errorf("%w: customer %s, purchase %d: bought by customer %s", ErrInvalidInput, clip.Quote(a.Customer), i, clip.Quote(p.Customer))
+		}
+		d := clv.CalendarDay(p.Time, loc)
+		if d > end {
 			continue
 		}
 		if p.Product != "" {
 			products[p.Product] = true
 		}
-		if d.Before(start) {
+		if end-d >= int64(l.window) {
 			continue
 		}
 		spend = spend.Add(p.Amount)
@@ -149,16 +187,16 @@ func (l *Ladder) Place(a Activity, prev *Standing, asOf time.Time) (Placement, e
 	}
 	rule := "ladder/qualified"
 	if prev != nil && q < prev.Rung {
-		below := prev.BelowSince
-		if below.IsZero() {
-			below = end
+		below := end
+		if !prev.BelowSince.IsZero() {
+			below = clv.CalendarDay(prev.BelowSince, loc)
 		}
-		held := int(end.Sub(below).Hours() / 24)
-		grace := clv.Fact{Name: "days below " + l.rungs[prev.Rung].Name, Value: strconv.Itoa(held),
-			Test: "< " + strconv.Itoa(l.grace) + " days of grace", Held: held < l.grace}
+		held := end - below
+		grace := clv.Fact{Name: "days below " + l.rungs[prev.Rung].Name, Value: strconv.FormatInt(held, 10),
+			Test: "< " + strconv.Itoa(l.grace) + " days of grace", Held: held < int64(l.grace)}
 		facts = append(facts, grace)
 		if grace.Held {
-			pl.Rung, pl.Standing = prev.Rung, Standing{Rung: prev.Rung, BelowSince: below}
+			pl.Rung, pl.Standing = prev.Rung, Standing{Rung: prev.Rung, BelowSince: clv.DayStart(below, loc)}
 			rule = "ladder/grace"
 		} else {
 			rule = "ladder/demoted"

@@ -7,8 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 )
 
 // Context is what a trigger reads of a customer as of a time.
@@ -20,6 +23,10 @@ type Context struct {
 	// ContractEnd is when the customer's contract expired, if they had one.
 	ContractEnd time.Time
 	AsOf        time.Time
+	// Location is where triggers read calendar days by the SDK's one rule
+	// (clv.CalendarDay): their windows of the last Days days and the days
+	// since a contract expired. nil means UTC.
+	Location *time.Location
 }
 
 // Action is what a trigger asks for: a message, with an incentive, due at a
@@ -34,19 +41,22 @@ type Action struct {
 }
 
 // Trigger is a rule over a customer's purchases. Fire must be pure: the same
-// context (in any purchase order) gives the same result.
+// context (in any purchase order) gives the same result. A trigger with a
+// Validate() error method (the three of this package have one) is
+// validated by the package's Fire before it runs.
 type Trigger interface {
 	Name() string
 	Fire(c Context) (Action, bool)
 }
 
-// recent returns the purchases in (asOf − days, asOf], sorted by time then
-// amount then product, so that triggers never depend on input order.
+// recent returns the purchases made by c.AsOf on its last days calendar
+// days (AsOf's day and the days−1 before it, in c.Location), sorted by time
+// then amount then product, so that triggers never depend on input order.
 func recent(c Context, days int) []clv.Purchase {
-	from := c.AsOf.AddDate(0, 0, -days)
+	today := clv.CalendarDay(c.AsOf, c.Location)
 	var out []clv.Purchase
 	for _, p := range c.Purchases {
-		if p.Time.After(from) && !p.Time.After(c.AsOf) {
+		if !p.Time.After(c.AsOf) && today-clv.CalendarDay(p.Time, c.Location) < int64(days) {
 			out = append(out, p)
 		}
 	}
@@ -62,9 +72,10 @@ func recent(c Context, days int) []clv.Purchase {
 	return out
 }
 
-// SmallBaskets fires when a customer made at least MinCount purchases in
-// the last Days days and all were below MaxAmount: an offer nudging a larger
-// basket (seed 004).
+// SmallBaskets fires when a customer made at least MinCount purchases (at
+// least one) on the last Days calendar days and all were below MaxAmount:
+// an offer nudging a larger basket (seed 004). Days and MinCount are ≥ 0,
+// MaxAmount is money ≥ 0.
 type SmallBaskets struct {
 	Days      int
 	MaxAmount decimal.Decimal
@@ -75,6 +86,19 @@ type SmallBaskets struct {
 
 // Name returns "small-baskets".
 func (SmallBaskets) Name() string { return "small-baskets" }
+
+// Validate reports a negative Days, MinCount or MaxAmount.
+func (t SmallBaskets) Validate() error {
+	switch {
+	case t.Days < 0:
+		return fmt.Errorf("%w: small-baskets: Days %d is negative", ErrInvalidConfig, t.Days)
+	case t.MinCount < 0:
+		return fmt.Errorf("%w: small-baskets: MinCount %d is negative", ErrInvalidConfig, t.MinCount)
+	case t.MaxAmount.Sign() < 0:
+		return fmt.Errorf("%w: small-baskets: MaxAmount %s is negative", ErrInvalidConfig, clip.Decimal(t.MaxAmount))
+	}
+	return nil
+}
 
 // Fire implements Trigger.
 func (t SmallBaskets) Fire(c Context) (Action, bool) {
@@ -98,8 +122,9 @@ func (t SmallBaskets) Fire(c Context) (Action, bool) {
 		}}}, true
 }
 
-// LargePurchase fires when the customer's latest purchase in the last Days
-// days is at least MinAmount: show items related to its category (seed 004).
+// LargePurchase fires when a purchase on the last Days calendar days is at
+// least MinAmount, and features the category of the latest such purchase:
+// show items related to it (seed 004). Days is ≥ 0, MinAmount money ≥ 0.
 type LargePurchase struct {
 	Days      int
 	MinAmount decimal.Decimal
@@ -108,6 +133,17 @@ type LargePurchase struct {
 
 // Name returns "large-purchase".
 func (LargePurchase) Name() string { return "large-purchase" }
+
+// Validate reports a negative Days or MinAmount.
+func (t LargePurchase) Validate() error {
+	switch {
+	case t.Days < 0:
+		return fmt.Errorf("%w: large-purchase: Days %d is negative", ErrInvalidConfig, t.Days)
+	case t.MinAmount.Sign() < 0:
+		return fmt.Errorf("%w: large-purchase: MinAmount %s is negative", ErrInvalidConfig, clip.Decimal(t.MinAmount))
+	}
+	return nil
+}
 
 // Fire implements Trigger.
 func (t LargePurchase) Fire(c Context) (Action, bool) {
@@ -123,14 +159,16 @@ func (t LargePurchase) Fire(c Context) (Action, bool) {
 	}
 	return Action{Customer: c.Customer, Trigger: t.Name(), Message: t.Message, Category: big.Category, Due: c.AsOf,
 		Reason: clv.Explanation{Rule: "trigger/" + t.Name(), Facts: []clv.Fact{
-			{Name: "purchase on " + big.Time.Format(time.DateOnly), Value: big.Amount.String(), Test: ">= " + t.MinAmount.String(), Held: true},
+			{Name: "purchase on " + big.Time.In(orUTC(c.Location)).Format(time.DateOnly), Value: big.Amount.String(), Test: ">= " + t.MinAmount.String(), Held: true},
 			{Name: "category", Value: big.Category},
 		}}}, true
 }
 
 // ExpiredInactive fires for a customer on MinRung or above whose contract
-// expired and who has not bought since, once AfterDays have passed since
-// the expiry: re-contact them (seed 004's 30 days after expiry).
+// expired and who has not bought since, once AfterDays calendar days have
+// passed from the expiry day (in the context's Location): re-contact them
+// (seed 004's 30 days after expiry). The action is due at the start of
+// that day. MinRung and AfterDays are ≥ 0.
 type ExpiredInactive struct {
 	MinRung   int
 	AfterDays int
@@ -140,6 +178,17 @@ type ExpiredInactive struct {
 
 // Name returns "expired-inactive".
 func (ExpiredInactive) Name() string { return "expired-inactive" }
+
+// Validate reports a negative MinRung or AfterDays.
+func (t ExpiredInactive) Validate() error {
+	switch {
+	case t.MinRung < 0:
+		return fmt.Errorf("%w: expired-inactive: MinRung %d is negative", ErrInvalidConfig, t.MinRung)
+	case t.AfterDays < 0:
+		return fmt.Errorf("%w: expired-inactive: AfterDays %d is negative", ErrInvalidConfig, t.AfterDays)
+	}
+	return nil
+}
 
 // Fire implements Trigger.
 func (t ExpiredInactive) Fire(c Context) (Action, bool) {
@@ -151,27 +200,61 @@ func (t ExpiredInactive) Fire(c Context) (Action, bool) {
 			return Action{}, false
 		}
 	}
-	due := c.ContractEnd.AddDate(0, 0, t.AfterDays)
-	if due.After(c.AsOf) {
+	since := clv.DaysBetween(c.ContractEnd, c.AsOf, c.Location)
+	if since < int64(t.AfterDays) {
 		return Action{}, false
 	}
+	due := clv.DayStart(clv.CalendarDay(c.ContractEnd, c.Location)+int64(t.AfterDays), c.Location)
 	return Action{Customer: c.Customer, Trigger: t.Name(), Message: t.Message, Incentive: t.Incentive, Due: due,
 		Reason: clv.Explanation{Rule: "trigger/" + t.Name(), Facts: []clv.Fact{
 			{Name: "rung", Value: strconv.Itoa(c.Rung), Test: ">= " + strconv.Itoa(t.MinRung), Held: true},
-			{Name: "contract ended", Value: c.ContractEnd.Format(time.DateOnly)},
+			{Name: "contract ended", Value: c.ContractEnd.In(orUTC(c.Location)).Format(time.DateOnly)},
 			{Name: "purchases since", Value: "0"},
-			{Name: "days since expiry", Value: strconv.Itoa(int(c.AsOf.Sub(c.ContractEnd).Hours() / 24)), Test: ">= " + strconv.Itoa(t.AfterDays), Held: true},
+			{Name: "days since expiry", Value: strconv.FormatInt(since, 10), Test: ">= " + strconv.Itoa(t.AfterDays), Held: true},
 		}}}, true
 }
 
 // Fire runs every trigger on every context and returns the actions sorted by
 // customer, then trigger name: the same inputs in any order give the same
-// actions.
+// actions. Triggers must be non-nil with distinct names, and those with a
+// Validate method valid; contexts need a customer ID (each customer once),
+// a non-zero AsOf and valid purchases of their own. Anything else is an
+// error naming the trigger or customer.
 func Fire(triggers []Trigger, contexts []Context) ([]Action, error) {
+	names := make(map[string]bool, len(triggers))
+	for i, t := range triggers {
+		if guard.IsNil(t) {
+			return nil, fmt.Errorf("%w: trigger %d is nil", ErrInvalidConfig, i)
+		}
+		if v, ok := t.(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				return nil, fmt.Errorf("trigger %d: %w", i, err)
+			}
+		}
+		if names[t.Name()] {
+			return nil, fmt.Errorf("%w: trigger %d: name %s is used twice", ErrInvalidConfig, i, clip.Quote(t.Name()))
+		}
+		names[t.Name()] = true
+	}
+	seen := make(map[string]bool, len(contexts))
 	var out []Action
 	for i, c := range contexts {
-		if c.Customer == "" || c.AsOf.IsZero() {
-			return nil, fmt.Errorf("%w: context %d: empty customer or as-of time", ErrInvalidInput, i)
+		switch {
+		case c.Customer == "":
+			return nil, fmt.Errorf("%w: context %d: empty customer ID", ErrInvalidInput, i)
+		case seen[c.Customer]:
+			return nil, fmt.Errorf("%w: context %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(c.Customer))
+		case c.AsOf.IsZero():
+			return nil, fmt.Errorf("%w: context %d: customer %s: zero AsOf", ErrInvalidInput, i, clip.Quote(c.Customer))
+		}
+		seen[c.Customer] = true
+		for j, p := range c.Purchases {
+			if err := checkPurchase(p); err != nil {
+				return nil, fmt.Errorf("context %d: customer %s, purchase %d: %w", i, clip.Quote(c.Customer), j, err)
+			}
+			if p.Customer != c.Customer {
+				return nil, fmt.Errorf("%w: context %d: customer %s, purchase %d: bought by customer %s", ErrInvalidInput, i, clip.Quote(c.Customer), j, clip.Quote(p.Customer))
+			}
 		}
 		for _, t := range triggers {
 			if a, ok := t.Fire(c); ok {

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // OfferKind is what an offer does for the customer's relationship.
@@ -52,16 +54,17 @@ type Offer struct {
 	Product, Category string
 	Partner           bool
 	// MarginChange is the change in the customer's lifetime margin if they
-	// accept (negative for a downgrade), before any churn effect.
+	// accept (money; negative for a downgrade), before any churn effect.
 	MarginChange decimal.Decimal
-	// Cost is the cost of making the offer (contact, incentive).
+	// Cost is the cost of making the offer (contact, incentive): money ≥ 0.
 	Cost decimal.Decimal
-	// AcceptWith and AcceptWithout are the probabilities that the customer
-	// takes the action with and without the offer: the offer's uplift is
-	// their difference (Ascarza 2018: target the persuadable, not the risky).
+	// AcceptWith and AcceptWithout are the probabilities (in [0, 1]) that
+	// the customer takes the action with and without the offer: the offer's
+	// uplift is their difference (Ascarza 2018: target the persuadable, not
+	// the risky).
 	AcceptWith, AcceptWithout float64
 	// ChurnReduction is how much accepting lowers the customer's churn
-	// probability, as measured by an experiment or a model. It is required
+	// probability (in [−1, 1]), as measured by an experiment or a model. It is required
 	// for a Downgrade, which is never recommended on churn risk alone
 	// (Ascarza, Iyengar & Schleicher 2016 found rescue downgrades raising
 	// churn); nil means unknown.
@@ -75,41 +78,66 @@ type Offer struct {
 	// Product must not be held already.
 	Requires []string
 	// MinChurnRisk, when positive, restricts the offer to customers at least
-	// this likely to churn.
+	// this likely to churn (a probability in [0, 1]).
 	MinChurnRisk float64
 }
 
-func (o Offer) validate() error {
-	bad := func(msg string) error { return fmt.Errorf("%w: offer %q: %s", ErrInvalidConfig, o.ID, msg) }
+func (o Offer) validate(i int) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: offer %s: %s", ErrInvalidConfig, clip.Quote(o.ID), fmt.Sprintf(format, args...))
+	}
+	prob := func(v float64) bool { return v >= 0 && v <= 1 }
 	switch {
 	case o.ID == "":
-		return fmt.Errorf("%w: offer with an empty ID", ErrInvalidConfig)
+		return fmt.Errorf("%w: offer %d: empty ID", ErrInvalidConfig, i)
 	case int(o.Kind) >= len(kindNames):
-		return bad("unknown kind")
-	case !(o.AcceptWith >= 0 && o.AcceptWith <= 1 && o.AcceptWithout >= 0 && o.AcceptWithout <= 1):
-		return bad("acceptance probabilities outside [0, 1]")
+		return bad("unknown Kind %v", o.Kind)
+	case !prob(o.AcceptWith):
+		return bad("AcceptWith %v outside [0, 1]", o.AcceptWith)
+	case !prob(o.AcceptWithout):
+		return bad("AcceptWithout %v outside [0, 1]", o.AcceptWithout)
 	case o.Cost.Sign() < 0:
-		return bad("negative cost")
+		return bad("negative Cost %s", clip.Decimal(o.Cost))
 	case o.ChurnReduction != nil && !(*o.ChurnReduction >= -1 && *o.ChurnReduction <= 1):
-		return bad("churn reduction outside [-1, 1]")
-	case !(o.MinChurnRisk >= 0 && o.MinChurnRisk <= 1):
-		return bad("minimum churn risk outside [0, 1]")
+		return bad("ChurnReduction %v outside [-1, 1]", *o.ChurnReduction)
+	case !prob(o.MinChurnRisk):
+		return bad("MinChurnRisk %v outside [0, 1]", o.MinChurnRisk)
+	}
+	for _, p := range o.Phases {
+		if int(p) >= len(phaseNames) {
+			return bad("unknown phase %v in Phases", p)
+		}
 	}
 	return nil
 }
 
 // Customer is what a decision reads of a customer.
 type Customer struct {
+	// ID is the customer's non-empty ID.
 	ID      string
 	Phase   Phase
 	Segment string
 	// Products are the products held.
 	Products []string
 	// Value is the customer's predicted lifetime value (clv), the value at
-	// stake if they churn.
+	// stake if they churn, in the catalogue's currency. It may be negative
+	// (a value net of costs): saving such a customer then lowers EV.
 	Value decimal.Decimal
-	// ChurnRisk is the probability of churning (1 − P(alive), or from sBG).
+	// ChurnRisk is the probability of churning (1 − P(alive), or from sBG),
+	// in [0, 1].
 	ChurnRisk float64
+}
+
+func (c Customer) validate() error {
+	switch {
+	case c.ID == "":
+		return fmt.Errorf("%w: customer with an empty ID", ErrInvalidInput)
+	case !(c.ChurnRisk >= 0 && c.ChurnRisk <= 1):
+		return fmt.Errorf("%w: customer %s: ChurnRisk %v outside [0, 1]", ErrInvalidInput, clip.Quote(c.ID), c.ChurnRisk)
+	case int(c.Phase) >= len(phaseNames):
+		return fmt.Errorf("%w: customer %s: unknown Phase %v", ErrInvalidInput, clip.Quote(c.ID), c.Phase)
+	}
+	return nil
 }
 
 // Decision is an offer recommended to a customer, with its expected value
@@ -133,37 +161,50 @@ type Decision struct {
 // the margin; round it for display. Offers with EV ≤ minEV are dropped.
 // Ties are broken by offer ID, so the ranking never depends on the
 // catalogue's order. Ineligible offers come back in the second slice with
-// the reason they failed, for audits.
+// the reason they failed, for audits; every offer is in exactly one of the
+// two slices.
+//
+// Offer IDs must be unique and non-empty, probabilities in [0, 1] and costs
+// non-negative; the customer needs an ID, a known phase and a churn risk in
+// [0, 1]. Anything else is an error naming the offer or customer and field.
 func Decide(c Customer, catalogue []Offer, minEV decimal.Decimal) (chosen, rejected []Decision, err error) {
 	cat, err := prepare(catalogue)
 	if err != nil {
 		return nil, nil, err
 	}
-	return decide(c, cat, minEV, true)
+	if err := c.validate(); err != nil {
+		return nil, nil, err
+	}
+	chosen, rejected = decide(c, cat, minEV, true)
+	return chosen, rejected, nil
 }
 
 // DecideAll is Decide for many customers, in input order, keeping only the
 // chosen decisions. The catalogue is checked and prepared once, and
-// customers are spread over runtime.GOMAXPROCS(0) goroutines.
+// customers are spread over runtime.GOMAXPROCS(0) goroutines. Customer IDs
+// must be unique: a customer listed twice is an error naming them.
 func DecideAll(customers []Customer, catalogue []Offer, minEV decimal.Decimal) ([][]Decision, error) {
 	cat, err := prepare(catalogue)
 	if err != nil {
 		return nil, err
 	}
+	seen := make(map[string]struct{}, len(customers))
+	for i, c := range customers {
+		if err := c.validate(); err != nil {
+			return nil, fmt.Errorf("customer %d: %w", i, err)
+		}
+		if _, dup := seen[c.ID]; dup {
+			return nil, fmt.Errorf("%w: customer %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(c.ID))
+		}
+		seen[c.ID] = struct{}{}
+	}
 	out := make([][]Decision, len(customers))
-	err = parallelChunks(len(customers), 1024, func(lo, hi int) error {
+	_ = parallelChunks(len(customers), 1024, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
-			d, _, err := decide(customers[i], cat, minEV, false)
-			if err != nil {
-				return fmt.Errorf("customer %d: %w", i, err)
-			}
-			out[i] = d
+			out[i], _ = decide(customers[i], cat, minEV, false)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
@@ -185,10 +226,15 @@ type preparedOffer struct {
 
 func prepare(catalogue []Offer) ([]preparedOffer, error) {
 	out := make([]preparedOffer, len(catalogue))
+	seen := make(map[string]struct{}, len(catalogue))
 	for i, o := range catalogue {
-		if err := o.validate(); err != nil {
+		if err := o.validate(i); err != nil {
 			return nil, err
 		}
+		if _, dup := seen[o.ID]; dup {
+			return nil, fmt.Errorf("%w: offer %d: offer %s appears twice in the catalogue", ErrInvalidConfig, i, clip.Quote(o.ID))
+		}
+		seen[o.ID] = struct{}{}
 		p := preparedOffer{Offer: o, rule: "offer/" + o.Kind.String(),
 			uplift: decimal.NewFromFloat(o.AcceptWith).Sub(decimal.NewFromFloat(o.AcceptWithout))}
 		p.upliftText = p.uplift.String()
@@ -213,13 +259,8 @@ func prepare(catalogue []Offer) ([]preparedOffer, error) {
 	return out, nil
 }
 
-func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) (chosen, rejected []Decision, err error) {
-	if c.ID == "" {
-		return nil, nil, fmt.Errorf("%w: customer with an empty ID", ErrInvalidInput)
-	}
-	if !(c.ChurnRisk >= 0 && c.ChurnRisk <= 1) {
-		return nil, nil, fmt.Errorf("%w: customer %q: churn risk %v outside [0, 1]", ErrInvalidInput, c.ID, c.ChurnRisk)
-	}
+// decide evaluates a valid customer against a prepared catalogue.
+func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) (chosen, rejected []Decision) {
 	for i := range cat {
 		o := &cat[i]
 		if !audit {
@@ -250,7 +291,7 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 	}
 	slices.SortFunc(chosen, rank)
 	slices.SortFunc(rejected, func(a, b Decision) int { return strings.Compare(a.Offer.ID, b.Offer.ID) })
-	return chosen, rejected, nil
+	return chosen, rejected
 }
 
 // eligible reports what evaluate's facts would: whether the offer may go to
@@ -351,13 +392,21 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 // in Location; equal means none) or on quiet dates. Zero values disable each
 // limit.
 type ContactPolicy struct {
+	// MaxPerWindow is the cap on contacts per customer in any Window (≥ 0;
+	// a cap needs a Window).
 	MaxPerWindow int
-	Window       time.Duration
-	Cooldown     time.Duration
-	QuietFrom    time.Duration // since local midnight
-	QuietTo      time.Duration
-	QuietDates   []time.Time // calendar dates in Location
-	Location     *time.Location
+	// Window and Cooldown are durations, ≥ 0.
+	Window   time.Duration
+	Cooldown time.Duration
+	// QuietFrom and QuietTo are times of day since local midnight, in
+	// [0, 24h); QuietFrom > QuietTo spans midnight.
+	QuietFrom time.Duration
+	QuietTo   time.Duration
+	// QuietDates are calendar dates read in Location (clv.CalendarDay): the
+	// hour and the times' own zones do not matter.
+	QuietDates []time.Time
+	// Location is where times of day and dates are read; nil means UTC.
+	Location *time.Location
 }
 
 // Contact is a past contact.
@@ -370,10 +419,22 @@ type Contact struct {
 // of now (the injected clock: the policy never reads the system time),
 // given past contacts. Kept decisions count against the caps of the
 // decisions after them. Blocked ones come back with the rule that blocked
-// them appended to their reason.
+// them appended to their reason; every decision is either kept or blocked.
 func (p ContactPolicy) Apply(decisions []Decision, past []Contact, now time.Time) (kept, blocked []Decision, err error) {
-	if p.MaxPerWindow < 0 || p.Window < 0 || p.Cooldown < 0 || (p.MaxPerWindow > 0 && p.Window == 0) {
-		return nil, nil, fmt.Errorf("%w: contact policy: negative limit, or a cap without a window", ErrInvalidConfig)
+	day := 24 * time.Hour
+	switch {
+	case p.MaxPerWindow < 0:
+		return nil, nil, fmt.Errorf("%w: contact policy: MaxPerWindow %d is negative", ErrInvalidConfig, p.MaxPerWindow)
+	case p.Window < 0:
+		return nil, nil, fmt.Errorf("%w: contact policy: Window %v is negative", ErrInvalidConfig, p.Window)
+	case p.Cooldown < 0:
+		return nil, nil, fmt.Errorf("%w: contact policy: Cooldown %v is negative", ErrInvalidConfig, p.Cooldown)
+	case p.MaxPerWindow > 0 && p.Window == 0:
+		return nil, nil, fmt.Errorf("%w: contact policy: MaxPerWindow %d without a Window", ErrInvalidConfig, p.MaxPerWindow)
+	case p.QuietFrom < 0 || p.QuietFrom >= day:
+		return nil, nil, fmt.Errorf("%w: contact policy: QuietFrom %v outside [0, 24h)", ErrInvalidConfig, p.QuietFrom)
+	case p.QuietTo < 0 || p.QuietTo >= day:
+		return nil, nil, fmt.Errorf("%w: contact policy: QuietTo %v outside [0, 24h)", ErrInvalidConfig, p.QuietTo)
 	}
 	loc := p.Location
 	if loc == nil {
@@ -389,8 +450,9 @@ func (p ContactPolicy) Apply(decisions []Decision, past []Contact, now time.Time
 			quiet = tod >= p.QuietFrom || tod < p.QuietTo
 		}
 	}
+	today := clv.CalendarDay(now, loc)
 	for _, d := range p.QuietDates {
-		if y, m, dd := d.Date(); y == local.Year() && m == local.Month() && dd == local.Day() {
+		if clv.CalendarDay(d, loc) == today {
 			quiet = true
 		}
 	}

@@ -29,4 +29,14 @@
 // Every phase, segment and decision carries a clv.Explanation: the rule,
 // the inputs, the thresholds crossed and the expected-value breakdown. Money
 // is decimal.Decimal; nothing reads the system clock.
+//
+// Days are calendar days by the SDK's one rule, clv.CalendarDay, read in a
+// location the caller gives (Histories' loc, History.Location,
+// ContactPolicy.Location; nil means UTC), so a purchase falls on the same
+// day here as in clv's summaries, ladder and pesca. Bad input — nil models
+// or sequences, repeated customer or offer IDs, negative money, NaN or
+// out-of-range probabilities and shares — is an error wrapping
+// ErrInvalidInput or ErrInvalidConfig that names the customer, offer or
+// field, echoing at most 40 characters of any value; nothing panics on
+// data.
 package lifecycle

@@ -5,17 +5,21 @@ import (
 	"math"
 	"slices"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // moneyScale is the number of decimal places of the money this file
 // returns; values are rounded once, half to even, at the end.
 const moneyScale = 2
 
-func money(v float64) (decimal.Decimal, error) {
+// money rounds a computed amount to moneyScale; what names the result in
+// the error when it is not finite (inputs too large for float64).
+func money(what string, v float64) (decimal.Decimal, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return decimal.Decimal{}, fmt.Errorf("%w: non-finite amount %v", ErrInvalidInput, v)
+		return decimal.Decimal{}, fmt.Errorf("%w: %s is %v: the inputs are too large", ErrInvalidInput, what, v)
 	}
 	return decimal.NewFromFloat(v).RoundBank(moneyScale), nil
 }
@@ -51,11 +55,20 @@ func (t Timing) String() string {
 }
 
 // RetentionValue is the lifetime value of a customer paying margin m per
-// period, retained each period with probability r, at discount rate d per
-// period, under the given payment timing. It needs 0 ≤ r < 1 + d.
+// period (money, m ≥ 0), retained each period with probability r (0 ≤ r ≤
+// 1), at discount rate d per period (finite, d ≥ 0), under the given payment
+// timing. It needs r < 1 + d, so that the sum converges. The result is
+// rounded half to even to the cent and is never negative.
 func RetentionValue(m decimal.Decimal, r, d float64, timing Timing) (decimal.Decimal, error) {
-	if !(r >= 0 && r <= 1) || !(d >= 0) || math.IsInf(d, 0) || !(1+d-r > 0) {
-		return decimal.Decimal{}, fmt.Errorf("%w: retention %v and discount %v: want 0 ≤ r ≤ 1, d ≥ 0 and r < 1+d", ErrInvalidInput, r, d)
+	switch {
+	case m.Sign() < 0:
+		return decimal.Decimal{}, fmt.Errorf("%w: margin m %s is negative", ErrInvalidInput, clip.Decimal(m))
+	case !(r >= 0 && r <= 1):
+		return decimal.Decimal{}, fmt.Errorf("%w: retention r %v outside [0, 1]", ErrInvalidInput, r)
+	case !(d >= 0) || math.IsInf(d, 0):
+		return decimal.Decimal{}, fmt.Errorf("%w: discount rate d %v, want a finite non-negative number", ErrInvalidInput, d)
+	case !(1+d-r > 0):
+		return decimal.Decimal{}, fmt.Errorf("%w: retention r %v and discount rate d %v: want r < 1+d", ErrInvalidInput, r, d)
 	}
 	mf := m.InexactFloat64()
 	var v float64
@@ -69,44 +82,62 @@ func RetentionValue(m decimal.Decimal, r, d float64, timing Timing) (decimal.Dec
 	default:
 		return decimal.Decimal{}, fmt.Errorf("%w: unknown timing %v", ErrInvalidConfig, timing)
 	}
-	return money(v)
+	return money("the retention value", v)
 }
 
 // MarginMultiple is Gupta & Lehmann's r/(1+i−r): the lifetime value of a
-// customer as a multiple of the yearly margin, with retention r and
-// discount rate i (2.67 at r = 80%, i = 10%).
+// customer as a multiple of the yearly margin, with retention r (0 ≤ r ≤ 1)
+// and discount rate i (finite, i ≥ 0, r < 1+i) per year (2.67 at r = 80%,
+// i = 10%). The result is finite and non-negative.
 func MarginMultiple(r, i float64) (float64, error) {
-	if !(r >= 0 && r <= 1) || !(i >= 0) || !(1+i-r > 0) {
-		return 0, fmt.Errorf("%w: retention %v and discount %v: want 0 ≤ r ≤ 1, i ≥ 0 and r < 1+i", ErrInvalidInput, r, i)
+	switch {
+	case !(r >= 0 && r <= 1):
+		return 0, fmt.Errorf("%w: retention r %v outside [0, 1]", ErrInvalidInput, r)
+	case !(i >= 0) || math.IsInf(i, 0):
+		return 0, fmt.Errorf("%w: discount rate i %v, want a finite non-negative number", ErrInvalidInput, i)
+	case !(1+i-r > 0):
+		return 0, fmt.Errorf("%w: retention r %v and discount rate i %v: want r < 1+i", ErrInvalidInput, r, i)
 	}
 	return r / (1 + i - r), nil
 }
 
 // UndiscountedValue is the seed's plain arithmetic of a customer's worth:
-// amount per purchase × purchases per year × years, with no discounting or
-// churn (the hotel guest of seed 002: $300 × 24 × 5 = $36,000).
-func UndiscountedValue(amount decimal.Decimal, perYear float64, years float64) (decimal.Decimal, error) {
-	if !(perYear >= 0) || !(years >= 0) || math.IsInf(perYear, 0) || math.IsInf(years, 0) || amount.Sign() < 0 {
-		return decimal.Decimal{}, fmt.Errorf("%w: amount %s, %v a year, %v years: want non-negative finite values", ErrInvalidInput, amount, perYear, years)
+// amount per purchase (money, ≥ 0) × purchases per year (finite, ≥ 0) ×
+// years (finite, ≥ 0), with no discounting or churn (the hotel guest of
+// seed 002: $300 × 24 × 5 = $36,000), rounded half to even to the cent.
+func UndiscountedValue(amt decimal.Decimal, perYear float64, years float64) (decimal.Decimal, error) {
+	switch {
+	case amt.Sign() < 0:
+		return decimal.Decimal{}, fmt.Errorf("%w: amount %s is negative", ErrInvalidInput, clip.Decimal(amt))
+	case !(perYear >= 0) || math.IsInf(perYear, 0):
+		return decimal.Decimal{}, fmt.Errorf("%w: perYear %v, want a finite non-negative number", ErrInvalidInput, perYear)
+	case !(years >= 0) || math.IsInf(years, 0):
+		return decimal.Decimal{}, fmt.Errorf("%w: years %v, want a finite non-negative number", ErrInvalidInput, years)
 	}
-	return amount.Mul(decimal.NewFromFloat(perYear)).Mul(decimal.NewFromFloat(years)).RoundBank(moneyScale), nil
+	return amt.Mul(decimal.NewFromFloat(perYear)).Mul(decimal.NewFromFloat(years)).RoundBank(moneyScale), nil
 }
 
 // SubscriptionLTV is the SaaS rule of thumb: average revenue per account
-// per period × gross margin ÷ churn rate per period (ARPA 200 a month,
-// margin 80%, churn 2% a month: 8,000).
+// per period (money, ≥ 0) × gross margin (a share in (0, 1]) ÷ churn rate per
+// period (a probability in (0, 1]); ARPA 200 a month, margin 80%, churn 2%
+// a month: 8,000. The result is rounded half to even to the cent.
 func SubscriptionLTV(arpa decimal.Decimal, grossMargin, churn float64) (decimal.Decimal, error) {
-	if arpa.Sign() < 0 || !(grossMargin > 0 && grossMargin <= 1) || !(churn > 0 && churn <= 1) {
-		return decimal.Decimal{}, fmt.Errorf("%w: ARPA %s, margin %v, churn %v: want ARPA ≥ 0, margin and churn in (0, 1]", ErrInvalidInput, arpa, grossMargin, churn)
+	switch {
+	case arpa.Sign() < 0:
+		return decimal.Decimal{}, fmt.Errorf("%w: ARPA %s is negative", ErrInvalidInput, clip.Decimal(arpa))
+	case !(grossMargin > 0 && grossMargin <= 1):
+		return decimal.Decimal{}, fmt.Errorf("%w: gross margin %v outside (0, 1]", ErrInvalidInput, grossMargin)
+	case !(churn > 0 && churn <= 1):
+		return decimal.Decimal{}, fmt.Errorf("%w: churn %v outside (0, 1]", ErrInvalidInput, churn)
 	}
-	return money(arpa.InexactFloat64() * grossMargin / churn)
+	return money("the subscription LTV", arpa.InexactFloat64()*grossMargin/churn)
 }
 
 // UnitEconomics is the LTV:CAC test of one segment or channel.
 type UnitEconomics struct {
 	Name     string
 	LTV, CAC decimal.Decimal
-	// Ratio is LTV/CAC.
+	// Ratio is LTV/CAC, ≥ 0.
 	Ratio float64
 	// PaybackPeriods is CAC ÷ margin per period: how long the customer
 	// takes to repay their acquisition (0 when no margin per period is
@@ -118,32 +149,42 @@ type UnitEconomics struct {
 }
 
 // Acquisition is what UnitEconomics needs of a segment or channel: its
-// lifetime value, its acquisition cost and, for the payback time, the
-// margin a customer brings per period.
+// lifetime value (money, ≥ 0), its acquisition cost (money, > 0) and, for
+// the payback time, the margin a customer brings per period (money, ≥ 0;
+// zero when unknown).
 type Acquisition struct {
 	Name            string
 	LTV, CAC        decimal.Decimal
 	MarginPerPeriod decimal.Decimal
 }
 
-// LTVToCAC evaluates each group against threshold (0 means 3), in input
-// order.
+// LTVToCAC evaluates each group against threshold (a finite ratio > 0; 0
+// means 3), in input order. Ratios and payback periods are computed in
+// decimal arithmetic and converted to float64 once.
 func LTVToCAC(groups []Acquisition, threshold float64) ([]UnitEconomics, error) {
 	if threshold == 0 {
 		threshold = 3
 	}
 	if !(threshold > 0) || math.IsInf(threshold, 0) {
-		return nil, fmt.Errorf("%w: LTV:CAC threshold %v", ErrInvalidConfig, threshold)
+		return nil, fmt.Errorf("%w: LTV:CAC threshold %v, want a finite positive ratio", ErrInvalidConfig, threshold)
 	}
 	out := make([]UnitEconomics, len(groups))
 	for i, g := range groups {
-		if g.CAC.Sign() <= 0 || g.LTV.Sign() < 0 || g.MarginPerPeriod.Sign() < 0 {
-			return nil, fmt.Errorf("%w: group %q: LTV %s, CAC %s, margin %s: want CAC > 0 and the others ≥ 0", ErrInvalidInput, g.Name, g.LTV, g.CAC, g.MarginPerPeriod)
+		bad := func(field string, v decimal.Decimal, want string) error {
+			return fmt.Errorf("%w: group %d (%s): %s %s, want %s", ErrInvalidInput, i, clip.Quote(g.Name), field, clip.Decimal(v), want)
 		}
-		ratio := g.LTV.InexactFloat64() / g.CAC.InexactFloat64()
+		switch {
+		case g.CAC.Sign() <= 0:
+			return nil, bad("CAC", g.CAC, "> 0")
+		case g.LTV.Sign() < 0:
+			return nil, bad("LTV", g.LTV, ">= 0")
+		case g.MarginPerPeriod.Sign() < 0:
+			return nil, bad("MarginPerPeriod", g.MarginPerPeriod, ">= 0")
+		}
+		ratio := g.LTV.Div(g.CAC).InexactFloat64()
 		u := UnitEconomics{Name: g.Name, LTV: g.LTV, CAC: g.CAC, Ratio: ratio, Healthy: ratio >= threshold}
 		if g.MarginPerPeriod.Sign() > 0 {
-			u.PaybackPeriods = g.CAC.InexactFloat64() / g.MarginPerPeriod.InexactFloat64()
+			u.PaybackPeriods = g.CAC.Div(g.MarginPerPeriod).InexactFloat64()
 		}
 		u.Reason = clv.Explanation{Rule: "economics/ltv-cac", Facts: []clv.Fact{
 			{Name: "LTV:CAC", Value: fmt.Sprintf("%.2f", ratio), Test: fmt.Sprintf(">= %g", threshold), Held: u.Healthy},
@@ -157,6 +198,22 @@ func LTVToCAC(groups []Acquisition, threshold float64) ([]UnitEconomics, error) 
 // CustomerShare of customers hold ValueShare of the value.
 type CurvePoint struct {
 	CustomerShare, ValueShare float64
+}
+
+// checkValues rejects an empty or repeated customer ID: a customer counted
+// twice would take a second place in every ranking.
+func checkValues(vs []clv.CustomerValue) error {
+	seen := make(map[string]struct{}, len(vs))
+	for i, v := range vs {
+		if v.ID == "" {
+			return fmt.Errorf("%w: value %d: empty customer ID", ErrInvalidInput, i)
+		}
+		if _, dup := seen[v.ID]; dup {
+			return fmt.Errorf("%w: value %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(v.ID))
+		}
+		seen[v.ID] = struct{}{}
+	}
+	return nil
 }
 
 // rankedPositive returns values sorted from the most valuable, ties by ID,
@@ -173,33 +230,52 @@ func rankedPositive(vs []clv.CustomerValue) ([]clv.CustomerValue, decimal.Decima
 }
 
 // ValuableFew returns the smallest set of customers holding at least share
-// of the total (positive) predicted value — customer centricity's "select
-// set" of seed 002 — most valuable first, and the share they hold.
+// (in (0, 1]) of the total positive predicted value — customer
+// centricity's "select set" of seed 002 — most valuable first (ties by ID),
+// and the share they hold, in [0, 1]. Values may be negative (a value net of
+// costs); they hold no share. Customer IDs must be unique and non-empty.
 func ValuableFew(vs []clv.CustomerValue, share float64) ([]clv.CustomerValue, float64, error) {
 	if !(share > 0 && share <= 1) {
-		return nil, 0, fmt.Errorf("%w: share %v, want (0, 1]", ErrInvalidConfig, share)
+		return nil, 0, fmt.Errorf("%w: share %v outside (0, 1]", ErrInvalidConfig, share)
+	}
+	if err := checkValues(vs); err != nil {
+		return nil, 0, err
 	}
 	r, total := rankedPositive(vs)
 	if total.Sign() == 0 {
 		return nil, 0, nil
 	}
-	tf := total.InexactFloat64()
 	acc := decimal.Zero
 	for i, v := range r {
 		if v.Value.Sign() <= 0 {
 			break
 		}
 		acc = acc.Add(v.Value)
-		if got := acc.InexactFloat64() / tf; got >= share-1e-12 {
+		if got := shareOf(acc, total); got >= share-1e-12 {
 			return r[:i+1], got, nil
 		}
 	}
 	return r, 1, nil
 }
 
+// shareOf returns part/total in [0, 1], dividing in decimal so that huge
+// amounts do not overflow float64.
+func shareOf(part, total decimal.Decimal) float64 {
+	if total.Sign() <= 0 {
+		return 0
+	}
+	return math.Max(0, math.Min(1, part.DivRound(total, 18).InexactFloat64()))
+}
+
 // Concentration returns the concentration curve at every customer, most
-// valuable first, starting at (0, 0); negative values count as zero.
-func Concentration(vs []clv.CustomerValue) []CurvePoint {
+// valuable first (ties by ID), starting at (0, 0): CustomerShare rises by
+// 1/n a point, ValueShare never falls and ends at 1 when any value is
+// positive (0 otherwise). Negative values count as zero. Customer IDs must
+// be unique and non-empty.
+func Concentration(vs []clv.CustomerValue) ([]CurvePoint, error) {
+	if err := checkValues(vs); err != nil {
+		return nil, err
+	}
 	r, total := rankedPositive(vs)
 	out := make([]CurvePoint, 0, len(r)+1)
 	out = append(out, CurvePoint{})
@@ -209,13 +285,9 @@ func Concentration(vs []clv.CustomerValue) []CurvePoint {
 		if v.Value.Sign() > 0 {
 			acc = acc.Add(v.Value)
 		}
-		vs := 0.0
-		if total.Sign() > 0 {
-			vs = acc.InexactFloat64() / total.InexactFloat64()
-		}
-		out = append(out, CurvePoint{CustomerShare: float64(i+1) / n, ValueShare: vs})
+		out = append(out, CurvePoint{CustomerShare: float64(i+1) / n, ValueShare: shareOf(acc, total)})
 	}
-	return out
+	return out, nil
 }
 
 // Tier is a value tier: the customers ranked within the top Share of
@@ -227,17 +299,21 @@ type Tier struct {
 }
 
 // AssignTiers places each customer in a value tier by rank (ties by ID):
-// tiers are given from the top with increasing cumulative shares, the last
-// of which must be 1 so that every customer gets exactly one tier. The
-// result maps customer ID to tier name.
+// tiers are given from the top with increasing cumulative shares in (0, 1],
+// the last of which must be 1 so that every customer gets exactly one tier.
+// The result maps customer ID to tier name. Customer IDs must be unique and
+// non-empty.
 func AssignTiers(vs []clv.CustomerValue, tiers []Tier) (map[string]string, error) {
 	if len(tiers) == 0 || tiers[len(tiers)-1].Share != 1 {
-		return nil, fmt.Errorf("%w: tiers must end with a share of 1", ErrInvalidConfig)
+		return nil, fmt.Errorf("%w: tiers must end with a Share of 1", ErrInvalidConfig)
 	}
 	for i, t := range tiers {
-		if !(t.Share > 0) || (i > 0 && t.Share <= tiers[i-1].Share) {
-			return nil, fmt.Errorf("%w: tier %q: cumulative shares must increase from above 0 to 1", ErrInvalidConfig, t.Name)
+		if !(t.Share > 0) || (i > 0 && !(t.Share > tiers[i-1].Share)) {
+			return nil, fmt.Errorf("%w: tier %d (%s): Share %v: cumulative shares must increase from above 0 to 1", ErrInvalidConfig, i, clip.Quote(t.Name), t.Share)
 		}
+	}
+	if err := checkValues(vs); err != nil {
+		return nil, err
 	}
 	r := clv.RankByValue(vs)
 	out := make(map[string]string, len(r))
@@ -255,26 +331,42 @@ func AssignTiers(vs []clv.CustomerValue, tiers []Tier) (map[string]string, error
 	return out, nil
 }
 
-// ChurnProbability is 1 − P(alive) under any clv transaction model.
+// ChurnProbability is 1 − P(alive) under any clv transaction model, in
+// [0, 1]. The model must be non-nil and valid and the summary valid (in the
+// model's time unit); a model that returns no probability is an error.
 func ChurnProbability(m clv.TransactionModel, s clv.Summary) (float64, error) {
-	if err := m.Validate(); err != nil {
+	if err := checkModel("model", m); err != nil {
 		return 0, err
 	}
-	if err := s.Validate(); err != nil {
+	if err := checkSummary("summary", s); err != nil {
 		return 0, err
 	}
-	return 1 - m.ProbabilityAlive(s), nil
+	alive := m.ProbabilityAlive(s)
+	if !(alive >= 0 && alive <= 1) {
+		return 0, fmt.Errorf("%w: customer %s: the model's P(alive) is %v, not a probability", ErrInvalidInput, clip.Quote(s.ID), alive)
+	}
+	return 1 - alive, nil
 }
 
-// SubscriptionChurn is the probability that a subscriber who has paid for
-// tenure periods does not renew for the next, under a shifted-beta-geometric
-// model: 1 − r_{tenure+1}.
-func SubscriptionChurn(m clv.SBG, tenure int) (float64, error) {
+// SubscriptionChurn is the probability that a subscriber who has made
+// payments payments does not make the next one, under a shifted-beta-
+// geometric model: 1 − r_payments = α/(α+β+payments−1), with r_t =
+// m.RetentionRate(t); the result is in [0, 1]. Payments are counted as clv.SBG.DERL counts renewals:
+// payments ≥ 1 counts the first payment, so a subscriber who has paid once
+// churns with probability α/(α+β) (0.3733 for Fader & Hardie's Regular
+// cohort, α 0.704 and β 1.182, whose 1000 subscribers fall to 631).
+func SubscriptionChurn(m clv.SBG, payments int) (float64, error) {
 	if err := m.Validate(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	if tenure < 0 {
-		return 0, fmt.Errorf("%w: negative tenure %d", ErrInvalidInput, tenure)
+	if payments < 1 {
+		return 0, fmt.Errorf("%w: payments %d, want at least 1 (the first payment counts)", ErrInvalidInput, payments)
 	}
-	return 1 - m.RetentionRate(tenure+1), nil
+	// α/(α+β+k−1) rather than 1 − RetentionRate(k): the same number, without
+	// the cancellation that makes 1 − r NaN or inexact for tiny α and β.
+	p := m.Alpha / (m.Alpha + m.Beta + float64(payments) - 1)
+	if !(p >= 0 && p <= 1) {
+		return 0, fmt.Errorf("%w: sBG churn %v after %d payments is not a probability", ErrInvalidInput, p, payments)
+	}
+	return p, nil
 }

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/lifecycle"
-	"github.com/shopspring/decimal"
 )
 
 func day(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }

@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 func date(s string) time.Time {
@@ -89,7 +90,10 @@ func TestPhaseRulesWithModel(t *testing.T) {
 func TestChanges(t *testing.T) {
 	before := []Assignment{{ID: "a", Phase: Active}, {ID: "b", Phase: New}, {ID: "c", Phase: Lapsed}}
 	after := []Assignment{{ID: "a", Phase: AtRisk}, {ID: "b", Phase: New}, {ID: "d", Phase: New}}
-	got := Changes(before, after)
+	got, err := Changes(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []PhaseChange{{"a", Active, AtRisk}, {"c", Lapsed, Prospect}, {"d", Prospect, New}}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes %v, want %v", got, want)
@@ -275,8 +279,8 @@ func TestValuableFewAndTiers(t *testing.T) {
 	if err != nil || len(few) != 2 || share != 0.8 {
 		t.Errorf("valuable few %v share %v %v", few, share, err)
 	}
-	curve := Concentration(vs)
-	if len(curve) != 6 || curve[1].ValueShare != 0.5 || curve[5].ValueShare != 1 {
+	curve, err := Concentration(vs)
+	if err != nil || len(curve) != 6 || curve[1].ValueShare != 0.5 || curve[5].ValueShare != 1 {
 		t.Errorf("curve %v", curve)
 	}
 	tiers, err := AssignTiers(vs, []Tier{{"gold", 0.2}, {"silver", 0.6}, {"bronze", 1}})
@@ -374,13 +378,15 @@ func TestPropDecideInvariants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := DecideAll([]Customer{c, c}, cat, decimal.Zero)
+		twin := c
+		twin.ID = "twin"
+		all, err := DecideAll([]Customer{c, twin}, cat, decimal.Zero)
 		if err != nil || len(all[1]) != len(a) {
 			t.Fatalf("DecideAll disagrees with Decide: %v", err)
 		}
 		for i := range a {
 			if all[1][i].Offer.ID != a[i].Offer.ID || !all[1][i].ExpectedValue.Equal(a[i].ExpectedValue) ||
-				all[1][i].Reason.String() != a[i].Reason.String() {
+				all[1][i].Reason.String() != a[i].Reason.String() || all[0][i].Reason.String() != a[i].Reason.String() {
 				t.Fatalf("DecideAll's fast path disagrees with Decide at %d: %v vs %v", i, all[1][i].Reason, a[i].Reason)
 			}
 		}
@@ -545,9 +551,9 @@ func TestChurnRisk(t *testing.T) {
 		t.Error("invalid summary accepted")
 	}
 	s := clv.SBG{Alpha: 0.704, Beta: 1.182}
-	c, err := SubscriptionChurn(s, 0)
+	c, err := SubscriptionChurn(s, 1)
 	if err != nil || math.Abs(c-0.704/(0.704+1.182)) > 1e-12 {
-		t.Errorf("first-period churn %v %v", c, err)
+		t.Errorf("churn after the first payment %v %v", c, err)
 	}
 	later, _ := SubscriptionChurn(s, 10)
 	if later >= c {

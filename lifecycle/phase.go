@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Phase is a customer's place in their life with us.
@@ -119,17 +120,19 @@ func (r PhaseRules) withDefaults() (PhaseRules, error) {
 		r.ChurnedAlive = 0.05
 	}
 	switch {
-	case r.NewDays < 0 || r.ReactivatedDays < 0:
-		return r, fmt.Errorf("%w: negative day threshold", ErrInvalidConfig)
+	case r.NewDays < 0:
+		return r, fmt.Errorf("%w: NewDays %d is negative", ErrInvalidConfig, r.NewDays)
+	case r.ReactivatedDays < 0:
+		return r, fmt.Errorf("%w: ReactivatedDays %d is negative", ErrInvalidConfig, r.ReactivatedDays)
 	case !(r.AtRiskDays < r.LapsedDays && r.LapsedDays < r.ChurnedDays) || r.AtRiskDays <= 0:
-		return r, fmt.Errorf("%w: want 0 < at-risk days (%d) < lapsed days (%d) < churned days (%d)",
+		return r, fmt.Errorf("%w: want 0 < AtRiskDays (%d) < LapsedDays (%d) < ChurnedDays (%d)",
 			ErrInvalidConfig, r.AtRiskDays, r.LapsedDays, r.ChurnedDays)
 	case !(r.ChurnedAlive > 0 && r.ChurnedAlive < r.AtRiskAlive && r.AtRiskAlive < 1):
-		return r, fmt.Errorf("%w: want 0 < churned P(alive) (%v) < at-risk P(alive) (%v) < 1", ErrInvalidConfig, r.ChurnedAlive, r.AtRiskAlive)
+		return r, fmt.Errorf("%w: want 0 < ChurnedAlive (%v) < AtRiskAlive (%v) < 1", ErrInvalidConfig, r.ChurnedAlive, r.AtRiskAlive)
 	}
 	if r.Model != nil {
-		if err := r.Model.Validate(); err != nil {
-			return r, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		if err := checkModel("PhaseRules.Model", r.Model); err != nil {
+			return r, err
 		}
 	}
 	r.tests = map[threshold]string{}
@@ -147,29 +150,31 @@ type Assignment struct {
 	Reason clv.Explanation
 }
 
-// Assign places a customer in exactly one phase as of h.AsOf. The rules are
+// Assign places a customer in exactly one phase as of h.AsOf, counting
+// calendar days in h.Location (clv.CalendarDay). The rules are
 // tested in this order, the first that holds wins: no purchase → Prospect;
 // days since the last purchase ≥ ChurnedDays, or P(alive) < ChurnedAlive →
 // Churned; ≥ LapsedDays → Lapsed; tenure < NewDays → New; last purchase
 // ended a gap ≥ LapsedDays fewer than ReactivatedDays ago → Reactivated
 // (unless P(alive) < AtRiskAlive); ≥ AtRiskDays, or P(alive) < AtRiskAlive →
-// AtRisk; otherwise Active.
+// AtRisk; otherwise Active. With a Model, h.Summary must be valid and the
+// model's P(alive) a probability.
 func (r PhaseRules) Assign(h History) (Assignment, error) {
 	r, err := r.withDefaults()
 	if err != nil {
 		return Assignment{}, err
 	}
+	return r.assign(h)
+}
+
+func (r PhaseRules) assign(h History) (Assignment, error) {
 	if err := h.Validate(); err != nil {
 		return Assignment{}, err
 	}
-	return r.assign(h), nil
-}
-
-func (r PhaseRules) assign(h History) Assignment {
 	a := Assignment{ID: h.ID}
 	if h.First.IsZero() {
 		a.Phase, a.Reason = Prospect, clv.Explanation{Rule: "phase/prospect", Facts: []clv.Fact{{Name: "purchases", Value: "0"}}}
-		return a
+		return a, nil
 	}
 	since, tenure := h.DaysSinceLast(), h.TenureDays()
 	factDays := func(name string, v, limit int, ge bool) clv.Fact {
@@ -185,15 +190,21 @@ func (r PhaseRules) assign(h History) Assignment {
 	}
 	alive, hasAlive := math.NaN(), r.Model != nil
 	if hasAlive {
+		if err := checkSummary("Summary", h.Summary); err != nil {
+			return Assignment{}, err
+		}
 		alive = r.Model.ProbabilityAlive(h.Summary)
+		if !(alive >= 0 && alive <= 1) {
+			return Assignment{}, fmt.Errorf("%w: customer %s: the model's P(alive) is %v, not a probability", ErrInvalidInput, clip.Quote(h.ID), alive)
+		}
 	}
 	factAlive := func(limit float64) clv.Fact {
 		return clv.Fact{Name: "P(alive)", Value: strconv.FormatFloat(alive, 'f', 4, 64),
 			Test: "< " + strconv.FormatFloat(limit, 'g', -1, 64), Held: alive < limit}
 	}
-	set := func(p Phase, rule string, facts ...clv.Fact) Assignment {
+	set := func(p Phase, rule string, facts ...clv.Fact) (Assignment, error) {
 		a.Phase, a.Reason = p, clv.Explanation{Rule: rule, Facts: facts}
-		return a
+		return a, nil
 	}
 	switch {
 	case since >= r.ChurnedDays:
@@ -207,7 +218,7 @@ func (r PhaseRules) assign(h History) Assignment {
 	}
 	gap := -1
 	if !h.BeforeLast.IsZero() {
-		gap = days(h.BeforeLast, h.Last)
+		gap = int(clv.DaysBetween(h.BeforeLast, h.Last, h.Location))
 	}
 	lowAlive := hasAlive && alive < r.AtRiskAlive
 	switch {
@@ -222,7 +233,8 @@ func (r PhaseRules) assign(h History) Assignment {
 	return set(Active, "phase/active", factDays("days since last purchase", since, r.AtRiskDays, false))
 }
 
-// AssignAll assigns every history, in input order, on all cores.
+// AssignAll assigns every history, in input order, on all cores, as Assign
+// does; the first invalid history (in input order) fails the call.
 func (r PhaseRules) AssignAll(hs []History) ([]Assignment, error) {
 	r, err := r.withDefaults()
 	if err != nil {
@@ -231,10 +243,11 @@ func (r PhaseRules) AssignAll(hs []History) ([]Assignment, error) {
 	out := make([]Assignment, len(hs))
 	err = parallelChunks(len(hs), 4096, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
-			if err := hs[i].Validate(); err != nil {
+			a, err := r.assign(hs[i])
+			if err != nil {
 				return fmt.Errorf("history %d: %w", i, err)
 			}
-			out[i] = r.assign(hs[i])
+			out[i] = a
 		}
 		return nil
 	})
@@ -253,25 +266,41 @@ type PhaseChange struct {
 
 // Changes returns the customers whose phase differs between two
 // assignments of the same customers (matched by ID; customers in only one
-// of them count as moving from or to Prospect), sorted by ID.
-func Changes(before, after []Assignment) []PhaseChange {
-	was := make(map[string]Phase, len(before))
-	for _, a := range before {
-		was[a.ID] = a.Phase
+// of them count as moving from or to Prospect), sorted by ID. An ID that
+// appears twice in either list, or an unknown phase, is an error.
+func Changes(before, after []Assignment) ([]PhaseChange, error) {
+	index := func(name string, as []Assignment) (map[string]Phase, error) {
+		m := make(map[string]Phase, len(as))
+		for i, a := range as {
+			if _, dup := m[a.ID]; dup {
+				return nil, fmt.Errorf("%w: %s[%d]: customer %s appears twice", ErrInvalidInput, name, i, clip.Quote(a.ID))
+			}
+			if int(a.Phase) >= len(phaseNames) {
+				return nil, fmt.Errorf("%w: %s[%d]: customer %s: unknown phase %v", ErrInvalidInput, name, i, clip.Quote(a.ID), a.Phase)
+			}
+			m[a.ID] = a.Phase
+		}
+		return m, nil
 	}
-	seen := make(map[string]bool, len(after))
+	was, err := index("before", before)
+	if err != nil {
+		return nil, err
+	}
+	now, err := index("after", after)
+	if err != nil {
+		return nil, err
+	}
 	var out []PhaseChange
 	for _, a := range after {
-		seen[a.ID] = true
 		if p := was[a.ID]; p != a.Phase {
 			out = append(out, PhaseChange{ID: a.ID, From: p, To: a.Phase})
 		}
 	}
 	for _, a := range before {
-		if !seen[a.ID] && a.Phase != Prospect {
+		if _, ok := now[a.ID]; !ok && a.Phase != Prospect {
 			out = append(out, PhaseChange{ID: a.ID, From: a.Phase, To: Prospect})
 		}
 	}
 	sortByID(out, func(c PhaseChange) string { return c.ID })
-	return out
+	return out, nil
 }

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // RFMScore is a customer's recency, frequency and monetary scores, 1 (worst)
@@ -62,19 +64,27 @@ func countBelow[T any](vals []T, cmp func(a, b T) int) []int {
 // (k = 0 means 5). Recency is reversed: the fewer days since the last
 // purchase, the higher R. The tie rule: a customer's score is
 // 1 + ⌊k · (number of customers strictly worse) / n⌋, so equal values score
-// alike whatever the input order. The output follows the input order.
+// alike whatever the input order. Days since the last purchase are
+// calendar days in each history's Location (History.DaysSinceLast). The
+// output follows the input order. Every history must be valid and its ID
+// unique: a customer counted twice would shift everyone's quantiles.
 func ScoreRFM(hs []History, k int) ([]RFMScore, error) {
 	if k == 0 {
 		k = 5
 	}
 	if k < 2 || k > 100 {
-		return nil, fmt.Errorf("%w: RFM needs 2 to 100 classes, got %d", ErrInvalidConfig, k)
+		return nil, fmt.Errorf("%w: RFM needs 2 to 100 classes, got k = %d", ErrInvalidConfig, k)
 	}
 	var buyers []int // indices into hs: histories are large, so not copied
+	seen := make(map[string]struct{}, len(hs))
 	for i := range hs {
 		if err := hs[i].Validate(); err != nil {
 			return nil, fmt.Errorf("history %d: %w", i, err)
 		}
+		if _, dup := seen[hs[i].ID]; dup {
+			return nil, fmt.Errorf("%w: history %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(hs[i].ID))
+		}
+		seen[hs[i].ID] = struct{}{}
 		if !hs[i].First.IsZero() {
 			buyers = append(buyers, i)
 		}
@@ -136,7 +146,9 @@ type Segment struct {
 }
 
 // SegmentMap assigns RFM cells to segments. Build one with NewSegmentMap,
-// which checks that every cell of [1,k]³ is in exactly one segment.
+// which checks that every cell of [1,k]³ is in exactly one segment. The zero
+// value (and a nil *SegmentMap) has no segments: Segment reports an error
+// for every score. A SegmentMap is immutable and safe for concurrent use.
 type SegmentMap struct {
 	k        int
 	segments []Segment
@@ -149,7 +161,7 @@ type SegmentMap struct {
 // overlap), or a range lies outside 1..k.
 func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 	if k < 2 || k > 20 {
-		return nil, fmt.Errorf("%w: segment maps need 2 to 20 classes, got %d", ErrInvalidConfig, k)
+		return nil, fmt.Errorf("%w: segment maps need 2 to 20 classes, got k = %d", ErrInvalidConfig, k)
 	}
 	m := &SegmentMap{k: k, segments: slices.Clone(segments), cell: make([]int, k*k*k)}
 	for i := range m.cell {
@@ -158,7 +170,7 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 	for si, s := range segments {
 		for _, rg := range []Range{s.R, s.F, s.M} {
 			if rg.Lo < 1 || rg.Hi > k || rg.Lo > rg.Hi {
-				return nil, fmt.Errorf("%w: segment %q: range [%d, %d] outside 1..%d", ErrInvalidConfig, s.Name, rg.Lo, rg.Hi, k)
+				return nil, fmt.Errorf("%w: segment %d (%s): range [%d, %d] outside 1..%d", ErrInvalidConfig, si, clip.Quote(s.Name), rg.Lo, rg.Hi, k)
 			}
 		}
 		for r := s.R.Lo; r <= s.R.Hi; r++ {
@@ -166,7 +178,7 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 				for mm := s.M.Lo; mm <= s.M.Hi; mm++ {
 					c := m.index(r, f, mm)
 					if m.cell[c] >= 0 {
-						return nil, fmt.Errorf("%w: cell R%d F%d M%d is in both %q and %q", ErrInvalidConfig, r, f, mm, segments[m.cell[c]].Name, s.Name)
+						return nil, fmt.Errorf("%w: cell R%d F%d M%d is in both %s and %s", ErrInvalidConfig, r, f, mm, clip.Quote(segments[m.cell[c]].Name), clip.Quote(s.Name))
 					}
 					m.cell[c] = si
 				}
@@ -196,10 +208,14 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 
 func (m *SegmentMap) index(r, f, mm int) int { return ((r-1)*m.k+(f-1))*m.k + (mm - 1) }
 
-// Segment returns the segment of a score, with the reason.
+// Segment returns the segment of a score, with the reason. Scores outside
+// 1..k, and a nil or zero SegmentMap, are errors.
 func (m *SegmentMap) Segment(s RFMScore) (string, clv.Explanation, error) {
+	if m == nil || m.k == 0 {
+		return "", clv.Explanation{}, fmt.Errorf("%w: nil or zero SegmentMap (build one with NewSegmentMap)", ErrInvalidConfig)
+	}
 	if s.R < 1 || s.R > m.k || s.F < 1 || s.F > m.k || s.M < 1 || s.M > m.k {
-		return "", clv.Explanation{}, fmt.Errorf("%w: customer %q: scores R%d F%d M%d outside 1..%d", ErrInvalidInput, s.ID, s.R, s.F, s.M, m.k)
+		return "", clv.Explanation{}, fmt.Errorf("%w: customer %s: scores R%d F%d M%d outside 1..%d", ErrInvalidInput, clip.Quote(s.ID), s.R, s.F, s.M, m.k)
 	}
 	c := m.index(s.R, s.F, s.M)
 	seg := m.segments[m.cell[c]]

@@ -1,11 +1,16 @@
 package lifecycle
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 )
 
 func sortByID[T any](xs []T, id func(T) string) {
@@ -38,6 +43,37 @@ func parallelChunks(n, chunk int, f func(lo, hi int) error) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkModel reports a nil or invalid transaction model, naming the field.
+func checkModel(field string, m clv.TransactionModel) error {
+	if guard.IsNil(m) {
+		return fmt.Errorf("%w: %s is nil", ErrInvalidConfig, field)
+	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalidConfig, field, err)
+	}
+	return nil
+}
+
+// checkSummary validates a summary, naming the customer (cut) and the
+// field it came from rather than letting clv echo the whole ID.
+func checkSummary(field string, s clv.Summary) error {
+	anon := s
+	anon.ID = ""
+	if err := anon.Validate(); err != nil {
+		return fmt.Errorf("%w: customer %s: %s: %w", ErrInvalidInput, clip.Quote(s.ID), field, err)
+	}
+	return nil
+}
+
+// checkTransaction is clv's Validate (whose messages cut IDs and amounts to 40
+// characters) wrapped in ErrInvalidInput.
+func checkTransaction(t clv.Transaction) error {
+	if err := t.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	return nil
 }

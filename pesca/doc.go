@@ -24,6 +24,15 @@
 //     wallet; and the initiatives skipped with the rule that stopped them.
 //     PlanAll plans a whole segment.
 //
+// Days — first purchase days in Sequences, the as-of day, anchors and the
+// steps' When and Until in plans — are calendar days by the SDK's one rule,
+// clv.CalendarDay, in a location the caller gives (AddCustomer's loc,
+// Planner.Location; nil means UTC). The zero values of Baskets and
+// Sequences are empty and ready to use. Bad input is an error wrapping
+// ErrInvalidInput or ErrInvalidConfig that names the customer, initiative
+// or field, echoing at most 40 characters of any value; nothing panics on
+// data.
+//
 // Catalogues for the seed's financial services, school and donut shop live
 // in the examples.
 package pesca

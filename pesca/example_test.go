@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/lifecycle"
 	"github.com/clvkit/clvkit/pesca"
-	"github.com/shopspring/decimal"
 )
 
 func ExampleBaskets_Rules() {
@@ -38,7 +39,7 @@ func ExampleSequences_Next() {
 		for m, p := range order {
 			ps = append(ps, clv.Purchase{Transaction: clv.Transaction{Customer: fmt.Sprint(i), Time: day(m + 1)}, Product: p})
 		}
-		_ = s.AddCustomer(ps)
+		_ = s.AddCustomer(ps, nil)
 	}
 	for _, t := range s.Next([]string{"iPhone", "Watch"}, 2) {
 		fmt.Printf("%s after %s: confidence %.2f, lift %.2f\n", t.To, t.From, t.Confidence, t.Lift)

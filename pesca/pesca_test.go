@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/lifecycle"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/lifecycle"
 )
 
 // mlxtend's association_rules Example 1.
@@ -80,7 +81,9 @@ func TestPropRules(t *testing.T) {
 			_ = whole.Add(b...)
 			_ = parts[rapid.IntRange(0, 1).Draw(t, "shard")].Add(b...)
 		}
-		parts[0].Merge(parts[1])
+		if err := parts[0].Merge(parts[1]); err != nil {
+			t.Fatal(err)
+		}
 		minSup := rapid.Float64Range(0.05, 0.8).Draw(t, "support")
 		a, err := whole.Frequent(minSup, 0)
 		if err != nil {
@@ -154,7 +157,7 @@ func appleSequences(t testing.TB) *Sequences {
 		for j, p := range o {
 			ps = append(ps, buy(fmt.Sprint(i), fmt.Sprintf("2024-0%d-01", j+1), p, "store", 100))
 		}
-		if err := s.AddCustomer(ps); err != nil {
+		if err := s.AddCustomer(ps, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,9 +180,11 @@ func TestSequences(t *testing.T) {
 	}
 	// Merging halves gives the whole.
 	a, b := NewSequences(), NewSequences()
-	_ = a.AddCustomer([]clv.Purchase{buy("x", "2024-01-01", "iPhone", "", 1), buy("x", "2024-02-01", "Watch", "", 1)})
-	_ = b.AddCustomer([]clv.Purchase{buy("y", "2024-01-01", "iPhone", "", 1)})
-	a.Merge(b)
+	_ = a.AddCustomer([]clv.Purchase{buy("x", "2024-01-01", "iPhone", "", 1), buy("x", "2024-02-01", "Watch", "", 1)}, nil)
+	_ = b.AddCustomer([]clv.Purchase{buy("y", "2024-01-01", "iPhone", "", 1)}, nil)
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
 	if tr := a.Transitions(); len(tr) != 1 || tr[0].Confidence != 0.5 || tr[0].Lift != 1 {
 		t.Errorf("merged transitions %+v", tr)
 	}

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/lifecycle"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/lifecycle"
 )
 
 // Perspective is one of the five P.E.S.C.A. perspectives of seed 000.
@@ -52,7 +54,7 @@ func ParsePerspective(s string) (Perspective, error) {
 			return Perspective(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown perspective %q", ErrInvalidConfig, s)
+	return 0, fmt.Errorf("%w: unknown perspective %s", ErrInvalidConfig, clip.Quote(s))
 }
 
 // Anchor is the event an initiative's timing counts from.
@@ -71,21 +73,26 @@ const (
 // Initiative is a planned action of one perspective, with its owner,
 // economics, eligibility, timing and channel.
 type Initiative struct {
+	// ID is non-empty and unique within a Planner.
 	ID          string
 	Perspective Perspective
 	Name, Owner string
 	// Product is what a Product initiative sells (it is skipped for
 	// customers who hold it).
-	Product       string
+	Product string
+	// Cost is what running it costs per customer, and ExpectedValue what it
+	// is expected to bring before that cost; both are money ≥ 0. A step's
+	// value is ExpectedValue − Cost and may be negative.
 	Cost          decimal.Decimal
 	ExpectedValue decimal.Decimal
-	// Eligibility; empty lists mean any.
+	// Eligibility; empty lists mean any. Phases must be known phases and
+	// Rungs ladder rungs (≥ 0).
 	Phases   []lifecycle.Phase
 	Rungs    []int
 	Segments []string
 	Requires []string
-	// Timing: due OffsetDays after the anchor, open for WindowDays (0:
-	// open-ended).
+	// Timing: due OffsetDays calendar days after the anchor's day, open for
+	// WindowDays days (0: open-ended). Both are in 0..36525 (a century).
 	Anchor       Anchor
 	AfterProduct string
 	OffsetDays   int
@@ -97,14 +104,18 @@ type Initiative struct {
 
 // Profile is what planning reads of a customer.
 type Profile struct {
-	ID        string
-	Phase     lifecycle.Phase
-	Rung      int
-	Segment   string
+	// ID is the customer's non-empty ID.
+	ID    string
+	Phase lifecycle.Phase
+	// Rung is the customer's ladder rung, ≥ 0.
+	Rung    int
+	Segment string
+	// Purchases are the customer's own, in any order; those on days after
+	// the as-of day are ignored.
 	Purchases []clv.Purchase
 	// CategorySpend is an estimate of the customer's total spend in our
-	// categories, ours and competitors', for share of wallet; zero means
-	// unknown.
+	// categories, ours and competitors', for share of wallet (money, ≥ 0);
+	// zero means unknown.
 	CategorySpend decimal.Decimal
 }
 
@@ -112,7 +123,8 @@ type Profile struct {
 // why.
 type Step struct {
 	Initiative Initiative
-	// When is the first day it may run, Until the last (zero: open-ended).
+	// When is the first day it may run, Until the last (zero: open-ended),
+	// each as the start of that day in the Planner's Location.
 	When, Until   time.Time
 	Channel       string
 	ExpectedValue decimal.Decimal
@@ -122,95 +134,164 @@ type Step struct {
 // Plan is a customer's sequence of next actions across the perspectives.
 type Plan struct {
 	Customer string
-	AsOf     time.Time
+	// AsOf is the plan's day, as the start of that day in the Planner's
+	// Location.
+	AsOf time.Time
 	// Steps are ordered by When, then perspective, then initiative ID.
 	Steps []Step
 	// Missing lists the perspectives with nothing planned.
 	Missing []Perspective
-	// ShareOfWallet is our spend over CategorySpend (−1 when unknown).
+	// ShareOfWallet is our spend over CategorySpend, ≥ 0 (−1 when unknown).
 	ShareOfWallet float64
 	// Skipped lists the initiatives not planned, with the reason.
 	Skipped []Step
 }
 
-// Planner builds plans from initiatives. Horizon bounds how far ahead
-// steps are planned (in days; 0 means 365).
+// Planner builds plans from initiatives. The zero value plans nothing,
+// with the defaults below.
 type Planner struct {
 	Initiatives []Initiative
-	Horizon     int
+	// Horizon bounds how far ahead steps are planned, in calendar days
+	// (0..36525; 0 means 365).
+	Horizon int
 	// Sequences, when set, adds Product steps for the likeliest next
 	// products the initiatives do not already cover, from learned
 	// acquisition orders (Next), valued at zero until priced.
 	Sequences *Sequences
-	// NextProducts is how many learned suggestions to add; 0 means 1.
+	// NextProducts is how many learned suggestions to add (≥ 0); 0 means 1.
 	NextProducts int
+	// Location is where days are read and dates returned, by the SDK's one
+	// rule (clv.CalendarDay): the as-of day, purchase days, and the steps'
+	// When and Until. nil means UTC.
+	Location *time.Location
 }
+
+// maxPlanDays bounds offsets, windows and horizons: a century is more than
+// any plan needs, and keeps every date a plan computes representable.
+const maxPlanDays = 36525
 
 func (p Planner) validate() error {
 	seen := map[string]bool{}
-	for _, in := range p.Initiatives {
+	for i, in := range p.Initiatives {
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("%w: initiative %s: %s", ErrInvalidConfig, clip.Quote(in.ID), fmt.Sprintf(format, args...))
+		}
 		switch {
-		case in.ID == "" || seen[in.ID]:
-			return fmt.Errorf("%w: initiative ID %q empty or repeated", ErrInvalidConfig, in.ID)
+		case in.ID == "":
+			return fmt.Errorf("%w: initiative %d: empty ID", ErrInvalidConfig, i)
+		case seen[in.ID]:
+			return fmt.Errorf("%w: initiative %d: ID %s appears twice", ErrInvalidConfig, i, clip.Quote(in.ID))
 		case int(in.Perspective) >= len(perspectiveNames):
-			return fmt.Errorf("%w: initiative %q: unknown perspective", ErrInvalidConfig, in.ID)
-		case in.OffsetDays < 0 || in.WindowDays < 0:
-			return fmt.Errorf("%w: initiative %q: negative offset or window", ErrInvalidConfig, in.ID)
+			return bad("unknown Perspective %v", in.Perspective)
+		case in.Anchor > ProductPurchase:
+			return bad("unknown Anchor %d", in.Anchor)
+		case in.OffsetDays < 0 || in.OffsetDays > maxPlanDays:
+			return bad("OffsetDays %d outside 0..%d", in.OffsetDays, maxPlanDays)
+		case in.WindowDays < 0 || in.WindowDays > maxPlanDays:
+			return bad("WindowDays %d outside 0..%d", in.WindowDays, maxPlanDays)
 		case in.Anchor == ProductPurchase && in.AfterProduct == "":
-			return fmt.Errorf("%w: initiative %q: anchored on a product purchase without a product", ErrInvalidConfig, in.ID)
+			return bad("anchored on a product purchase without an AfterProduct")
 		case in.Cost.Sign() < 0:
-			return fmt.Errorf("%w: initiative %q: negative cost", ErrInvalidConfig, in.ID)
+			return bad("negative Cost %s", clip.Decimal(in.Cost))
+		case in.ExpectedValue.Sign() < 0:
+			return bad("negative ExpectedValue %s", clip.Decimal(in.ExpectedValue))
+		}
+		for _, ph := range in.Phases {
+			if int(ph) >= len(lifecycle.Phases()) {
+				return bad("unknown phase %v in Phases", ph)
+			}
+		}
+		for _, r := range in.Rungs {
+			if r < 0 {
+				return bad("negative rung %d in Rungs", r)
+			}
 		}
 		seen[in.ID] = true
 	}
-	if p.Horizon < 0 {
-		return fmt.Errorf("%w: negative horizon", ErrInvalidConfig)
+	if p.Horizon < 0 || p.Horizon > maxPlanDays {
+		return fmt.Errorf("%w: Horizon %d outside 0..%d", ErrInvalidConfig, p.Horizon, maxPlanDays)
+	}
+	if p.NextProducts < 0 {
+		return fmt.Errorf("%w: NextProducts %d is negative", ErrInvalidConfig, p.NextProducts)
 	}
 	return nil
 }
 
-func day(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+func (c Profile) validate() error {
+	switch {
+	case c.ID == "":
+		return fmt.Errorf("%w: profile with an empty ID", ErrInvalidInput)
+	case int(c.Phase) >= len(lifecycle.Phases()):
+		return fmt.Errorf("%w: customer %s: unknown Phase %v", ErrInvalidInput, clip.Quote(c.ID), c.Phase)
+	case c.Rung < 0:
+		return fmt.Errorf("%w: customer %s: negative Rung %d", ErrInvalidInput, clip.Quote(c.ID), c.Rung)
+	case c.CategorySpend.Sign() < 0:
+		return fmt.Errorf("%w: customer %s: negative CategorySpend %s", ErrInvalidInput, clip.Quote(c.ID), clip.Decimal(c.CategorySpend))
+	}
+	for i, pu := range c.Purchases {
+		if err := checkPurchase(pu); err != nil {
+			return fmt.Errorf("customer %s, purchase %d: %w", clip.Quote(c.ID), i, err)
+		}
+		if pu.Customer != c.ID {
+			return fmt.Errorf("%w: customer %s, purchase %d: bought by customer %s", ErrInvalidInput, clip.Quote(c.ID), i, clip.Quote(pu.Customer))
+		}
+	}
+	return nil
 }
 
-// Plan builds a customer's plan as of asOf.
+// Plan builds a customer's plan as of the calendar day of asOf in
+// p.Location (clv.CalendarDay): purchases on later days are ignored, and
+// steps are due from that day on, within the horizon. The planner must be
+// valid (see Initiative and Planner), asOf non-zero and the profile valid
+// (see Profile); anything else is an error naming the initiative or
+// customer and the field.
 func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 	if err := p.validate(); err != nil {
 		return Plan{}, err
 	}
-	if c.ID == "" || asOf.IsZero() {
-		return Plan{}, fmt.Errorf("%w: profile with an empty ID or a zero as-of time", ErrInvalidInput)
+	if asOf.IsZero() {
+		return Plan{}, fmt.Errorf("%w: zero as-of time", ErrInvalidInput)
 	}
+	if err := c.validate(); err != nil {
+		return Plan{}, err
+	}
+	return p.plan(c, asOf), nil
+}
+
+// plan plans for a valid profile with a valid planner.
+func (p Planner) plan(c Profile, asOf time.Time) Plan {
+	loc := p.Location
 	horizon := p.Horizon
 	if horizon == 0 {
 		horizon = 365
 	}
-	today := day(asOf)
+	date := func(day int64) time.Time { return clv.DayStart(day, loc) }
+	dateText := func(day int64) string { return date(day).Format(time.DateOnly) }
+	today := clv.CalendarDay(asOf, loc)
 	// What the purchases tell: first and last days, products held, the
-	// first channel, our spend — only purchases up to asOf.
-	var first, last time.Time
-	lastOf := map[string]time.Time{}
+	// first channel, our spend — only purchases up to the as-of day.
+	var first, last int64
+	bought := false
+	lastOf := map[string]int64{}
 	firstChannel := ""
 	spend := decimal.Zero
 	ps := slices.Clone(c.Purchases)
 	slices.SortFunc(ps, func(a, b clv.Purchase) int {
 		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Product, b.Product), cmp.Compare(a.Channel, b.Channel))
 	})
-	for i, pu := range ps {
-		if err := pu.Validate(); err != nil {
-			return Plan{}, fmt.Errorf("%w: customer %q, purchase %d: %w", ErrInvalidInput, c.ID, i, err)
-		}
-		d := day(pu.Time)
-		if d.After(today) {
+	for _, pu := range ps {
+		d := clv.CalendarDay(pu.Time, loc)
+		if d > today {
 			continue
 		}
-		if first.IsZero() {
-			first, firstChannel = d, pu.Channel
+		if !bought {
+			first, last, firstChannel, bought = d, d, pu.Channel, true
 		}
-		last = d
+		first, last = min(first, d), max(last, d)
 		if pu.Product != "" {
-			lastOf[pu.Product] = d
+			if l, ok := lastOf[pu.Product]; !ok || d > l {
+				lastOf[pu.Product] = d
+			}
 		}
 		spend = spend.Add(pu.Amount)
 	}
@@ -219,11 +300,11 @@ func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 		held = append(held, prod)
 	}
 	slices.Sort(held)
-	plan := Plan{Customer: c.ID, AsOf: today, ShareOfWallet: -1}
+	plan := Plan{Customer: c.ID, AsOf: date(today), ShareOfWallet: -1}
 	if c.CategorySpend.Sign() > 0 {
-		plan.ShareOfWallet = spend.InexactFloat64() / c.CategorySpend.InexactFloat64()
+		plan.ShareOfWallet = spend.DivRound(c.CategorySpend, 18).InexactFloat64()
 	}
-	end := today.AddDate(0, 0, horizon)
+	end := today + int64(horizon)
 	covered := map[string]bool{}
 	for _, in := range p.Initiatives {
 		st := Step{Initiative: in, ExpectedValue: in.ExpectedValue.Sub(in.Cost),
@@ -251,28 +332,34 @@ func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 			covered[in.Product] = true
 			ok = fact("holds "+in.Product, strconv.FormatBool(slices.Contains(held, in.Product)), "= false", !slices.Contains(held, in.Product))
 		}
-		var anchor time.Time
+		var anchor int64
 		if ok {
+			found := bought
 			switch in.Anchor {
 			case FirstPurchase:
 				anchor = first
 			case LastPurchase:
 				anchor = last
 			case ProductPurchase:
-				anchor = lastOf[in.AfterProduct]
+				anchor, found = lastOf[in.AfterProduct]
 			}
 			name := [...]string{"first purchase", "last purchase", "purchase of " + in.AfterProduct}[in.Anchor]
-			ok = fact(name, anchor.Format(time.DateOnly), "happened", !anchor.IsZero())
+			value := "none"
+			if found {
+				value = dateText(anchor)
+			}
+			ok = fact(name, value, "happened", found)
 		}
 		if ok {
-			due := anchor.AddDate(0, 0, in.OffsetDays)
-			st.When = maxTime(due, today)
+			due := anchor + int64(in.OffsetDays)
+			st.When = date(max(due, today))
 			if in.WindowDays > 0 {
-				st.Until = due.AddDate(0, 0, in.WindowDays)
-				ok = fact("window closes", st.Until.Format(time.DateOnly), ">= "+today.Format(time.DateOnly), !st.Until.Before(today))
+				until := due + int64(in.WindowDays)
+				st.Until = date(until)
+				ok = fact("window closes", dateText(until), ">= "+dateText(today), until >= today)
 			}
 			if ok {
-				ok = fact("due", due.Format(time.DateOnly), "<= "+end.Format(time.DateOnly)+" (horizon)", !due.After(end))
+				ok = fact("due", dateText(due), "<= "+dateText(end)+" (horizon)", due <= end)
 			}
 		}
 		st.Channel = in.Channel
@@ -285,7 +372,7 @@ func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 		}
 		plan.Steps = append(plan.Steps, st)
 	}
-	if p.Sequences != nil && !first.IsZero() {
+	if p.Sequences != nil && bought {
 		k := p.NextProducts
 		if k == 0 {
 			k = 1
@@ -301,7 +388,7 @@ func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 			n++
 			plan.Steps = append(plan.Steps, Step{
 				Initiative: Initiative{ID: "next:" + t.To, Perspective: Product, Name: "offer " + t.To, Product: t.To},
-				When:       today, Channel: firstChannel,
+				When:       date(today), Channel: firstChannel,
 				Reason: clv.Explanation{Rule: "pesca/product/learned-sequence", Facts: []clv.Fact{
 					{Name: "holds " + t.From, Value: "true"},
 					{Name: "customers who took " + t.To + " after " + t.From, Value: strconv.FormatFloat(t.Confidence, 'f', 3, 64)},
@@ -318,26 +405,32 @@ func (p Planner) Plan(c Profile, asOf time.Time) (Plan, error) {
 			plan.Missing = append(plan.Missing, pe)
 		}
 	}
-	return plan, nil
+	return plan
 }
 
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-// PlanAll plans every profile of a segment, in input order, and reports
-// which perspectives the segment's plans leave empty and how often.
+// PlanAll plans every profile of a segment, in input order, as Plan does,
+// and reports which perspectives the segment's plans leave empty and how
+// often. Profile IDs must be unique: a customer listed twice is an error
+// naming them.
 func (p Planner) PlanAll(cs []Profile, asOf time.Time) ([]Plan, map[Perspective]int, error) {
+	if err := p.validate(); err != nil {
+		return nil, nil, err
+	}
+	if asOf.IsZero() {
+		return nil, nil, fmt.Errorf("%w: zero as-of time", ErrInvalidInput)
+	}
 	out := make([]Plan, len(cs))
 	gaps := map[Perspective]int{}
+	seen := make(map[string]bool, len(cs))
 	for i, c := range cs {
-		pl, err := p.Plan(c, asOf)
-		if err != nil {
+		if err := c.validate(); err != nil {
 			return nil, nil, fmt.Errorf("profile %d: %w", i, err)
 		}
+		if seen[c.ID] {
+			return nil, nil, fmt.Errorf("%w: profile %d: customer %s appears twice", ErrInvalidInput, i, clip.Quote(c.ID))
+		}
+		seen[c.ID] = true
+		pl := p.plan(c, asOf)
 		out[i] = pl
 		for _, m := range pl.Missing {
 			gaps[m]++

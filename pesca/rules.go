@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Sentinel errors of the package.
@@ -23,12 +25,17 @@ var (
 // exactly — counts of the parts equal counts of the whole — and rules can be
 // mined again after new purchases (the learning loop). Memory grows with
 // distinct baskets, not baskets.
+//
+// The zero value is an empty counter, ready to use. A nil *Baskets reads as
+// empty (Len, Frequent, Rules) and is an error to Add to or Merge into. A
+// Baskets is not safe for concurrent use: give each goroutine its own and
+// Merge them.
 type Baskets struct {
 	n      int
 	counts map[string]int // basket key (sorted items joined by \x00) → count
 }
 
-// NewBaskets returns an empty counter.
+// NewBaskets returns an empty counter, the same as new(Baskets).
 func NewBaskets() *Baskets { return &Baskets{counts: map[string]int{}} }
 
 func basketKey(items []string) (string, error) {
@@ -37,34 +44,68 @@ func basketKey(items []string) (string, error) {
 	set = slices.Compact(set)
 	for _, it := range set {
 		if it == "" || strings.ContainsRune(it, 0) {
-			return "", fmt.Errorf("%w: item %q: empty or containing NUL", ErrInvalidInput, it)
+			return "", fmt.Errorf("%w: item %s: empty or containing NUL", ErrInvalidInput, clip.Quote(it))
 		}
 	}
 	return strings.Join(set, "\x00"), nil
 }
 
 // Add counts one basket; repeated items count once (a basket is a set).
-// Empty baskets count towards the total.
+// Empty baskets count towards the total. Items must be non-empty and
+// contain no NUL.
 func (b *Baskets) Add(items ...string) error {
+	if b == nil {
+		return fmt.Errorf("%w: Add to a nil *Baskets", ErrInvalidInput)
+	}
 	k, err := basketKey(items)
 	if err != nil {
 		return err
+	}
+	if b.counts == nil {
+		b.counts = map[string]int{}
 	}
 	b.counts[k]++
 	b.n++
 	return nil
 }
 
-// Merge adds other's counts to b.
-func (b *Baskets) Merge(other *Baskets) {
+// Merge adds other's counts to b, leaving other unchanged (b.Merge(b)
+// doubles every count). Either being nil is an error.
+func (b *Baskets) Merge(other *Baskets) error {
+	switch {
+	case b == nil:
+		return fmt.Errorf("%w: Merge into a nil *Baskets", ErrInvalidInput)
+	case other == nil:
+		return fmt.Errorf("%w: Merge of a nil *Baskets", ErrInvalidInput)
+	case other == b:
+		for k := range b.counts {
+			b.counts[k] *= 2
+		}
+		b.n *= 2
+		return nil
+	}
+	if b.counts == nil && len(other.counts) > 0 {
+		b.counts = make(map[string]int, len(other.counts))
+	}
 	for k, c := range other.counts {
 		b.counts[k] += c
 	}
 	b.n += other.n
+	return nil
 }
 
-// Len returns the number of baskets counted.
-func (b *Baskets) Len() int { return b.n }
+// Len returns the number of baskets counted (0 for nil).
+func (b *Baskets) Len() int {
+	if b == nil {
+		return 0
+	}
+	return b.n
+}
+
+// maxItemsets bounds the frequent itemsets Frequent builds and the rules
+// Rules examines: a few baskets of many items with a tiny support would
+// otherwise ask for 2^items of them.
+const maxItemsets = 1 << 20
 
 // Itemset is a frequent set of items with its support (share of baskets
 // that contain it).
@@ -83,17 +124,23 @@ type Rule struct {
 	Support, Confidence, Lift, Leverage, Conviction float64
 }
 
-// Frequent returns the itemsets with support ≥ minSupport (Apriori over the
-// distinct baskets, each weighted by its count), sorted by size, then
-// items. maxLen bounds the itemset size (0 means no bound).
+// Frequent returns the itemsets with support ≥ minSupport (in (0, 1]) and
+// present in at least one basket (Apriori over the distinct baskets, each
+// weighted by its count), sorted by size, then items. maxLen bounds the
+// itemset size (≥ 0; 0 means no bound). More than 2^20 frequent itemsets is
+// an error: raise minSupport or set maxLen.
 func (b *Baskets) Frequent(minSupport float64, maxLen int) ([]Itemset, error) {
 	if !(minSupport > 0 && minSupport <= 1) {
 		return nil, fmt.Errorf("%w: minimum support %v outside (0, 1]", ErrInvalidConfig, minSupport)
 	}
-	if b.n == 0 {
+	if maxLen < 0 {
+		return nil, fmt.Errorf("%w: maxLen %d is negative", ErrInvalidConfig, maxLen)
+	}
+	if b == nil || b.n == 0 {
 		return nil, nil
 	}
-	minCount := int(math.Ceil(minSupport*float64(b.n) - 1e-9))
+	minCount := max(1, int(math.Ceil(minSupport*float64(b.n)-1e-9)))
+	tooMany := fmt.Errorf("%w: more than %d frequent itemsets at support %v: raise it or bound maxLen", ErrInvalidConfig, maxItemsets, minSupport)
 	// Items to ints; baskets as sorted int sets.
 	type wb struct {
 		items []int32
@@ -141,6 +188,20 @@ func (b *Baskets) Frequent(minSupport float64, maxLen int) ([]Itemset, error) {
 			slices.Sort(ids)
 			baskets = append(baskets, wb{ids, b.counts[k]})
 		}
+		// Every subset of a basket bought often enough is frequent: fail
+		// at once rather than after building a million of them.
+		if c := b.counts[k]; c >= minCount {
+			subsets, limit := 0, len(ids)
+			if maxLen > 0 {
+				limit = min(limit, maxLen)
+			}
+			for size := 1; size <= limit && subsets <= maxItemsets; size++ {
+				subsets += binom(len(ids), size)
+			}
+			if subsets > maxItemsets {
+				return nil, tooMany
+			}
+		}
 	}
 	toItemset := func(ids []int32, c int) Itemset {
 		items := make([]string, len(ids))
@@ -187,6 +248,9 @@ func (b *Baskets) Frequent(minSupport float64, maxLen int) ([]Itemset, error) {
 				}
 				if ok {
 					cands[key(cand)] = cand
+					if len(out)+len(cands) > maxItemsets {
+						return nil, tooMany
+					}
 				}
 			}
 		}
@@ -263,9 +327,11 @@ func subset(a, b []int32) bool {
 	return i == len(a)
 }
 
-// Rules mines the association rules with support ≥ minSupport and
-// confidence ≥ minConfidence, sorted by confidence, lift and support
-// (descending), then antecedent and consequent.
+// Rules mines the association rules with support ≥ minSupport (in (0, 1])
+// and confidence ≥ minConfidence (in [0, 1]), sorted by confidence, lift
+// and support (descending), then antecedent and consequent. Support and
+// confidence are in (0, 1], lift and conviction positive. Examining more
+// than 2^20 candidate rules is an error: raise minSupport.
 func (b *Baskets) Rules(minSupport, minConfidence float64) ([]Rule, error) {
 	if !(minConfidence >= 0 && minConfidence <= 1) {
 		return nil, fmt.Errorf("%w: minimum confidence %v outside [0, 1]", ErrInvalidConfig, minConfidence)
@@ -273,6 +339,15 @@ func (b *Baskets) Rules(minSupport, minConfidence float64) ([]Rule, error) {
 	sets, err := b.Frequent(minSupport, 0)
 	if err != nil {
 		return nil, err
+	}
+	work := 0
+	for _, s := range sets {
+		if n := len(s.Items); n >= 2 {
+			if n > 20 || work+(1<<n-2) > maxItemsets {
+				return nil, fmt.Errorf("%w: more than %d candidate rules at support %v: raise it", ErrInvalidConfig, maxItemsets, minSupport)
+			}
+			work += 1<<n - 2
+		}
 	}
 	support := map[string]float64{}
 	for _, s := range sets {

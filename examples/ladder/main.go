@@ -101,8 +101,11 @@ func run(w io.Writer) error {
 	for _, a := range acts {
 		fmt.Fprintf(w, "  %-5s %-17s %-24s due %s  (%s)\n", a.Customer, a.Trigger, a.Message, a.Due.Format(time.DateOnly), a.Reason)
 	}
-	grants := ladder.RewardMoves([]ladder.Move{{Customer: "dan", Period: 3, From: 1, To: 2}, {Customer: "eve", Period: 3, From: 2, To: 1}},
+	grants, err := ladder.RewardMoves([]ladder.Move{{Customer: "dan", Period: 3, From: 1, To: 2}, {Customer: "eve", Period: 3, From: 2, To: 1}},
 		[]ladder.Reward{{From: 1, To: 2, Points: 500, Benefit: "gold welcome gift", Cost: decimal.NewFromInt(15)}})
+	if err != nil {
+		return err
+	}
 	for _, g := range grants {
 		fmt.Fprintf(w, "Reward for %s: %d points and a %s (cost %s)\n", g.Customer, g.Reward.Points, g.Reward.Benefit, g.Reward.Cost)
 	}

@@ -33,7 +33,7 @@ func run(w io.Writer) error {
 		"financial services": {ID: "maria", Phase: lifecycle.Active, CategorySpend: decimal.NewFromInt(5000), Purchases: []clv.Purchase{
 			bought("maria", "2025-06-01", "current account", "branch", 0), bought("maria", "2026-02-10", "mortgage", "branch", 1200)}},
 		"school": {ID: "the Lopez family", Phase: lifecycle.New, Purchases: []clv.Purchase{
-			bought("lopez", "2026-02-20", "enrolment", "open day", 900)}},
+			bought("the Lopez family", "2026-02-20", "enrolment", "open day", 900)}},
 		"donut shop": {ID: "tom", Phase: lifecycle.Active, CategorySpend: decimal.NewFromInt(400), Purchases: []clv.Purchase{
 			bought("tom", "2026-01-05", "glazed", "store", 3), bought("tom", "2026-02-27", "coffee", "app", 4)}},
 	}

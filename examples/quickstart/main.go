@@ -295,7 +295,7 @@ func report(w *bufio.Writer, c config) error {
 				p = append(p, ladder.Lost)
 				continue
 			}
-			pl, err := l.Place(ladder.Activity{Customer: id, Purchases: byCustomer[id]}, prev, q)
+			pl, err := l.Place(ladder.Activity{Customer: id, Purchases: byCustomer[id]}, prev, q, nil)
 			if err != nil {
 				return err
 			}
@@ -390,7 +390,7 @@ func report(w *bufio.Writer, c config) error {
 		{ID: "partner-insurance", Perspective: pesca.Allies, Name: "partner insurance", Anchor: pesca.ProductPurchase, AfterProduct: "premium kit", OffsetDays: 14, ExpectedValue: decimal.NewFromInt(12)},
 	}, Sequences: pesca.NewSequences()}
 	for _, id := range ids {
-		if err := planner.Sequences.AddCustomer(byCustomer[id]); err != nil {
+		if err := planner.Sequences.AddCustomer(byCustomer[id], nil); err != nil {
 			return err
 		}
 	}

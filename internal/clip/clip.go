@@ -5,7 +5,10 @@ package clip
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // Max is the number of characters of a value an error message echoes.
@@ -31,3 +34,10 @@ func Value(s string) string {
 // Float returns the shortest decimal form of v cut as Value cuts strings:
 // a 300-digit likelihood is not echoed whole.
 func Float(v float64) string { return Value(fmt.Sprint(v)) }
+
+// Quote returns Value(s) in Go's double-quoted form, as %q would print it.
+func Quote(s string) string { return strconv.Quote(Value(s)) }
+
+// Decimal returns the decimal form of d cut as Value cuts strings: a
+// 10,000-digit amount is not echoed whole.
+func Decimal(d decimal.Decimal) string { return Value(d.String()) }
