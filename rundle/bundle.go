@@ -3,20 +3,28 @@ package rundle
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"math"
 	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/clvkit/clvkit/clv"
-	"github.com/shopspring/decimal"
 )
 
 // Sentinel errors of the package.
 var (
-	// ErrInvalidInput reports bad data: negative prices, mismatched lengths.
+	// ErrInvalidInput reports bad data: negative prices, mismatched
+	// lengths, duplicate IDs, amounts off the price grid.
 	ErrInvalidInput = errors.New("rundle: invalid input")
-	// ErrInvalidConfig reports an inconsistent bundle, pricing or rundle.
+	// ErrInvalidConfig reports an inconsistent bundle, pricing, option or
+	// rundle.
 	ErrInvalidConfig = errors.New("rundle: invalid configuration")
 )
+
+// maxComponents bounds the components of a Market: Evaluate enumerates the
+// subsets of components a buyer may buy separately.
+const maxComponents = 16
 
 // Kind is what a component or benefit is, in seed 000's vocabulary.
 type Kind uint8
@@ -45,11 +53,12 @@ type Component struct {
 	Name string
 	Kind Kind
 	// Price is the standalone price, Cost the unit cost, PerceivedValue what
-	// a typical customer thinks it is worth.
+	// a typical customer thinks it is worth: money, each at least zero.
 	Price, Cost, PerceivedValue decimal.Decimal
 }
 
-// Bundle is a set of components sold together at one price.
+// Bundle is a set of components sold together at one price. Components may
+// repeat (two of the same item); Price is money, above zero.
 type Bundle struct {
 	Name       string
 	Components []Component
@@ -72,33 +81,50 @@ type BundleFigures struct {
 	ValueRatio     float64
 }
 
-// Figures computes a bundle's saving, margin and perceived value.
+// Figures computes a bundle's saving, margin and perceived value. It returns
+// an error when the bundle has no components, a price that is not
+// positive, a component with a negative amount (naming it), or amounts too
+// large for the float64 shares.
 func (b Bundle) Figures() (BundleFigures, error) {
 	if len(b.Components) == 0 || b.Price.Sign() <= 0 {
 		return BundleFigures{}, fmt.Errorf("%w: bundle %q needs components and a positive price", ErrInvalidConfig, b.Name)
 	}
 	var f BundleFigures
-	for _, c := range b.Components {
-		if c.Price.Sign() < 0 || c.Cost.Sign() < 0 || c.PerceivedValue.Sign() < 0 {
-			return BundleFigures{}, fmt.Errorf("%w: component %q has a negative amount", ErrInvalidInput, c.Name)
+	for i, c := range b.Components {
+		for _, a := range []struct {
+			name string
+			v    decimal.Decimal
+		}{{"price", c.Price}, {"cost", c.Cost}, {"perceived value", c.PerceivedValue}} {
+			if a.v.Sign() < 0 {
+				return BundleFigures{}, fmt.Errorf("%w: bundle %q: component %d (%q) has a negative %s %s", ErrInvalidInput, b.Name, i, c.Name, a.name, a.v)
+			}
 		}
 		f.Standalone = f.Standalone.Add(c.Price)
 		f.Cost = f.Cost.Add(c.Cost)
 		f.PerceivedValue = f.PerceivedValue.Add(c.PerceivedValue)
 	}
 	f.Saving = f.Standalone.Sub(b.Price)
-	if f.Standalone.Sign() > 0 {
-		f.SavingShare = f.Saving.InexactFloat64() / f.Standalone.InexactFloat64()
-	}
 	f.Margin = b.Price.Sub(f.Cost)
-	f.MarginShare = f.Margin.InexactFloat64() / b.Price.InexactFloat64()
-	f.ValueRatio = f.PerceivedValue.InexactFloat64() / b.Price.InexactFloat64()
+	// Shares as decimal quotients (rounded to 18 places, no package-wide
+	// precision read), converted once.
+	share := func(num, den decimal.Decimal) float64 { return num.DivRound(den, 18).InexactFloat64() }
+	if f.Standalone.Sign() > 0 {
+		f.SavingShare = share(f.Saving, f.Standalone)
+	}
+	f.MarginShare = share(f.Margin, b.Price)
+	f.ValueRatio = share(f.PerceivedValue, b.Price)
+	for _, v := range []float64{f.SavingShare, f.MarginShare, f.ValueRatio} {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return BundleFigures{}, fmt.Errorf("%w: bundle %q: amounts too far apart for float64 shares", ErrInvalidInput, b.Name)
+		}
+	}
 	return f, nil
 }
 
 // Buyer holds one customer's reservation prices, one per component: the
-// most they would pay for it alone. A bundle is worth the sum to them
-// (additive valuations, as in Adams & Yellen 1976).
+// most they would pay for it alone, money at least zero. A bundle is worth
+// the sum to them (additive valuations, as in Adams & Yellen 1976). IDs
+// must be unique within a Market.
 type Buyer struct {
 	ID          string
 	Reservation []decimal.Decimal
@@ -106,11 +132,30 @@ type Buyer struct {
 
 // Pricing is a price list: Separate[i] is component i's price alone (nil:
 // not sold alone) and Bundle the price of all components together (nil: no
-// bundle). Separate prices only is separate selling; a bundle only is pure
-// bundling; both is mixed bundling.
+// bundle), money at least zero. Separate prices only is separate selling; a
+// bundle only is pure bundling; both is mixed bundling.
 type Pricing struct {
 	Separate []*decimal.Decimal
 	Bundle   *decimal.Decimal
+}
+
+// String lists what is offered and at what price, leaving out what is not:
+// "component 1 at 50, component 2 at 90", "bundle at 100", or "nothing
+// offered".
+func (p Pricing) String() string {
+	var parts []string
+	for i, d := range p.Separate {
+		if d != nil {
+			parts = append(parts, fmt.Sprintf("component %d at %s", i+1, d))
+		}
+	}
+	if p.Bundle != nil {
+		parts = append(parts, "bundle at "+p.Bundle.String())
+	}
+	if len(parts) == 0 {
+		return "nothing offered"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Choice is what a buyer does under a pricing.
@@ -124,18 +169,25 @@ type Choice struct {
 	Surplus decimal.Decimal
 }
 
-// Outcome is what a pricing earns over a set of buyers.
+// Outcome is what a pricing earns over a set of buyers. Profit is Revenue
+// minus Cost (the unit costs of what was sold); ConsumerSurplus sums the
+// buyers' surpluses.
 type Outcome struct {
 	Pricing                  Pricing
 	Revenue, Cost, Profit    decimal.Decimal
 	ConsumerSurplus          decimal.Decimal
 	Choices                  []Choice
 	BundlesSold, SinglesSold int
-	Reason                   clv.Explanation
+	// Exact reports that an optimiser proved Pricing optimal over its
+	// domain (see each optimiser); false from Evaluate and from approximate
+	// searches.
+	Exact  bool
+	Reason clv.Explanation
 }
 
-// Market is a set of components with unit costs and the buyers'
-// reservation prices.
+// Market is a set of components with unit costs (money, at least zero, at
+// most 16 components) and the buyers' reservation prices. A market with no
+// buyers is valid and earns nothing.
 type Market struct {
 	Costs  []decimal.Decimal
 	Buyers []Buyer
@@ -147,16 +199,21 @@ func (m Market) validate() error {
 	}
 	for i, c := range m.Costs {
 		if c.Sign() < 0 {
-			return fmt.Errorf("%w: component %d has a negative cost", ErrInvalidInput, i)
+			return fmt.Errorf("%w: component %d has a negative cost %s", ErrInvalidInput, i, c)
 		}
 	}
+	seen := make(map[string]bool, len(m.Buyers))
 	for _, b := range m.Buyers {
+		if seen[b.ID] {
+			return fmt.Errorf("%w: duplicate buyer ID %q", ErrInvalidInput, b.ID)
+		}
+		seen[b.ID] = true
 		if len(b.Reservation) != len(m.Costs) {
 			return fmt.Errorf("%w: buyer %q has %d reservation prices for %d components", ErrInvalidInput, b.ID, len(b.Reservation), len(m.Costs))
 		}
-		for _, r := range b.Reservation {
+		for i, r := range b.Reservation {
 			if r.Sign() < 0 {
-				return fmt.Errorf("%w: buyer %q has a negative reservation price", ErrInvalidInput, b.ID)
+				return fmt.Errorf("%w: buyer %q has a negative reservation price %s for component %d", ErrInvalidInput, b.ID, r, i)
 			}
 		}
 	}
@@ -170,7 +227,11 @@ func (m Market) validate() error {
 // options of equal surplus they take the one with more components; between
 // a bundle and the same components bought separately, the bundle; then the
 // set whose component indices come first. Results do not depend on the
-// order of buyers (choices follow the input).
+// order of buyers (choices follow the input). Prices need not be on any
+// grid and may be below cost. It returns an error, naming the field, for an
+// invalid market (no components, more than 16, negative amounts, duplicate
+// buyer IDs, reservation counts that do not match) or pricing (a length
+// that does not match, negative prices).
 func (m Market) Evaluate(p Pricing) (Outcome, error) {
 	if err := m.validate(); err != nil {
 		return Outcome{}, err
@@ -181,14 +242,14 @@ func (m Market) Evaluate(p Pricing) (Outcome, error) {
 	}
 	for i, s := range p.Separate {
 		if s != nil && s.Sign() < 0 {
-			return Outcome{}, fmt.Errorf("%w: component %d has a negative price", ErrInvalidConfig, i)
+			return Outcome{}, fmt.Errorf("%w: component %d has a negative price %s", ErrInvalidConfig, i, s)
 		}
 	}
 	if p.Bundle != nil && p.Bundle.Sign() < 0 {
-		return Outcome{}, fmt.Errorf("%w: negative bundle price", ErrInvalidConfig)
+		return Outcome{}, fmt.Errorf("%w: negative bundle price %s", ErrInvalidConfig, p.Bundle)
 	}
-	if k > 16 {
-		return Outcome{}, fmt.Errorf("%w: %d components; evaluation enumerates subsets and allows at most 16", ErrInvalidConfig, k)
+	if k > maxComponents {
+		return Outcome{}, fmt.Errorf("%w: %d components; evaluation enumerates subsets and allows at most %d", ErrInvalidConfig, k, maxComponents)
 	}
 	if out, ok := m.evaluateInt(p); ok {
 		return out, nil
@@ -269,8 +330,8 @@ func finish(out Outcome) Outcome {
 
 // scaled converts every amount to an int64 count of 10^−scale units, the
 // smallest scale that holds them all exactly, when that scale is at most 9
-// and every amount below 10^12: then sums of up to 16 of them cannot
-// overflow.
+// and the largest count times (k+2)(n+1) stays below 2⁶²: then no sum of
+// prices over buyers can overflow.
 func (m Market) scaled(p Pricing) (costs []int64, res [][]int64, sep []int64, bundle int64, scale int32, ok bool) {
 	vals := append([]decimal.Decimal(nil), m.Costs...)
 	for _, b := range m.Buyers {
@@ -285,17 +346,20 @@ func (m Market) scaled(p Pricing) (costs []int64, res [][]int64, sep []int64, bu
 		vals = append(vals, *p.Bundle)
 	}
 	for _, v := range vals {
-		scale = max(scale, -v.Exponent())
+		if !v.IsZero() {
+			scale = max(scale, -v.Exponent())
+		}
 	}
 	if scale > 9 {
 		return nil, nil, nil, 0, 0, false
 	}
-	limit := decimal.New(1, 12)
+	limit := decimal.NewFromInt(math.MaxInt64 / 4 / int64(len(m.Costs)+2) / int64(len(m.Buyers)+1))
 	conv := func(v decimal.Decimal) (int64, bool) {
-		if v.Abs().GreaterThanOrEqual(limit) {
+		s := v.Shift(scale)
+		if s.Abs().GreaterThanOrEqual(limit) {
 			return 0, false
 		}
-		return v.Shift(scale).IntPart(), true
+		return s.IntPart(), true
 	}
 	costs = make([]int64, len(m.Costs))
 	for i, c := range m.Costs {
@@ -399,18 +463,4 @@ func (m Market) evaluateInt(p Pricing) (Outcome, bool) {
 	}
 	out.Revenue, out.Cost, out.ConsumerSurplus = dec(revenue), dec(cost), dec(surplusSum)
 	return finish(out), true
-}
-
-// candidates returns the distinct values of vals and each minus tick (when
-// not negative), ascending.
-func candidates(vals []decimal.Decimal, tick decimal.Decimal) []decimal.Decimal {
-	var out []decimal.Decimal
-	for _, v := range vals {
-		out = append(out, v)
-		if w := v.Sub(tick); w.Sign() >= 0 {
-			out = append(out, w)
-		}
-	}
-	slices.SortFunc(out, func(a, b decimal.Decimal) int { return a.Cmp(b) })
-	return slices.CompactFunc(out, func(a, b decimal.Decimal) bool { return a.Equal(b) })
 }

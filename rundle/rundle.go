@@ -11,39 +11,49 @@ import (
 )
 
 // Benefit is something a rundle delivers to its members every period from
-// a given tenure on (seed 000's sequential value: month 3 adds X).
+// a given tenure on (seed 000's sequential value: month 3 adds X). Names
+// identify benefits in results and must be unique within a rundle.
 type Benefit struct {
 	Name string
 	Kind Kind
 	// ValuePerPeriod is what a member perceives it to be worth per period;
-	// CostPerPeriod what it costs us per member per period.
+	// CostPerPeriod what it costs us per member per period: money, at least
+	// zero.
 	ValuePerPeriod, CostPerPeriod decimal.Decimal
 	// From is the first period of membership it is delivered in (1 = from
-	// the start; 0 also means 1).
+	// the start; 0 also means 1; negative is an error).
 	From int
 	// ChurnReduction is the share by which it cuts a member's churn
 	// probability in every period it is delivered, in [−1, 1): 0.1 turns a
-	// 20% churn into 18%; a negative value raises churn. It is an input
-	// (from an experiment or a model), never guessed.
+	// 20% churn into 18%; a negative value raises churn (a churn raised
+	// past 100% ends every membership). It is an input (from an experiment
+	// or a model), never guessed.
 	ChurnReduction float64
 }
 
 // Rundle is a recurring bundle: a subscription at Price per period whose
 // benefits keep adding value (Amazon Prime is the seed's example), with
 // retention from a shifted-beta-geometric model fitted on members.
+//
+// A member subscribed in period t churns at its end with probability
+// min(1, κ_t·α/(α+β+t−1)): the sBG's aggregate churn (1 − r_t, r_t its
+// retention rate) times κ_t, the product of (1 − ChurnReduction) over the
+// benefits delivered in period t. Payments are at the start of each
+// period and discounted at DiscountRate per period.
 type Rundle struct {
-	Name     string
+	Name string
+	// Price is the fee per period: money, at least zero.
 	Price    decimal.Decimal
 	Benefits []Benefit
 	// Retention is the members' churn model without any benefit effects.
 	Retention clv.SBG
-	// DiscountRate per period, > 0.
+	// DiscountRate per period, finite and > 0.
 	DiscountRate float64
 }
 
 func (r Rundle) validate() error {
 	if r.Price.Sign() < 0 {
-		return fmt.Errorf("%w: rundle %q: negative price", ErrInvalidConfig, r.Name)
+		return fmt.Errorf("%w: rundle %q: negative price %s", ErrInvalidConfig, r.Name, r.Price)
 	}
 	if err := r.Retention.Validate(); err != nil {
 		return fmt.Errorf("%w: rundle %q: %w", ErrInvalidConfig, r.Name, err)
@@ -51,103 +61,225 @@ func (r Rundle) validate() error {
 	if !(r.DiscountRate > 0) || math.IsInf(r.DiscountRate, 0) {
 		return fmt.Errorf("%w: rundle %q: discount rate %v, want a finite positive number", ErrInvalidConfig, r.Name, r.DiscountRate)
 	}
+	seen := make(map[string]bool, len(r.Benefits))
 	for _, b := range r.Benefits {
-		if b.ValuePerPeriod.Sign() < 0 || b.CostPerPeriod.Sign() < 0 || b.From < 0 || !(b.ChurnReduction >= -1 && b.ChurnReduction < 1) {
-			return fmt.Errorf("%w: rundle %q: benefit %q: negative amount or period, or churn reduction outside [−1, 1)", ErrInvalidConfig, r.Name, b.Name)
+		switch {
+		case seen[b.Name]:
+			return fmt.Errorf("%w: rundle %q: duplicate benefit name %q", ErrInvalidConfig, r.Name, b.Name)
+		case b.ValuePerPeriod.Sign() < 0:
+			return fmt.Errorf("%w: rundle %q: benefit %q: negative value per period %s", ErrInvalidConfig, r.Name, b.Name, b.ValuePerPeriod)
+		case b.CostPerPeriod.Sign() < 0:
+			return fmt.Errorf("%w: rundle %q: benefit %q: negative cost per period %s", ErrInvalidConfig, r.Name, b.Name, b.CostPerPeriod)
+		case b.From < 0:
+			return fmt.Errorf("%w: rundle %q: benefit %q: negative start period %d", ErrInvalidConfig, r.Name, b.Name, b.From)
+		case !(b.ChurnReduction >= -1 && b.ChurnReduction < 1):
+			return fmt.Errorf("%w: rundle %q: benefit %q: churn reduction %v outside [−1, 1)", ErrInvalidConfig, r.Name, b.Name, b.ChurnReduction)
 		}
+		seen[b.Name] = true
 	}
 	return nil
 }
 
 func (b Benefit) activeIn(period int) bool { return period >= max(b.From, 1) }
 
-// maxPeriods bounds the lifetime sums; with a positive discount rate they
-// converge long before (the loop stops when the remaining discounted
-// survival is below 1e−15 of the sum).
-const maxPeriods = 100_000
-
-// path walks a member's periods from the first, calling f with the period
-// (1-based), the probability of paying for it (subscribed at its start) and
-// its discount factor; it returns early when f returns false.
-func (r Rundle) path(f func(period int, alive, disc float64) bool) {
-	alive, disc := 1.0, 1.0
-	for t := 1; t <= maxPeriods; t++ {
-		if !f(t, alive, disc) || alive*disc < 1e-17 {
-			return
-		}
-		keep := 1.0
-		for _, b := range r.Benefits {
-			if b.activeIn(t) {
-				keep *= 1 - b.ChurnReduction
-			}
-		}
-		churn := (1 - r.Retention.RetentionRate(t)) * keep
-		alive *= 1 - math.Min(1, churn)
-		disc /= 1 + r.DiscountRate
+// steady returns the first period from which the same benefits are
+// delivered for ever.
+func (r Rundle) steady() int {
+	k := 1
+	for _, b := range r.Benefits {
+		k = max(k, b.From)
 	}
+	return k
 }
 
-func (r Rundle) margin(period int) (price, cost, value float64) {
-	price = r.Price.InexactFloat64()
+// keep returns κ_t, the factor the benefits delivered in period t apply to
+// churn.
+func (r Rundle) keep(t int) float64 {
+	k := 1.0
 	for _, b := range r.Benefits {
-		if b.activeIn(period) {
-			cost += b.CostPerPeriod.InexactFloat64()
-			value += b.ValuePerPeriod.InexactFloat64()
+		if b.activeIn(t) {
+			k *= 1 - b.ChurnReduction
 		}
 	}
-	return price, cost, value
+	return k
+}
+
+// churn returns the probability that a member subscribed in period t ≥ 1
+// leaves at its end.
+func (r Rundle) churn(t int) float64 {
+	a, b := r.Retention.Alpha, r.Retention.Beta
+	return math.Min(1, r.keep(t)*a/(a+b+float64(t)-1))
+}
+
+// Limits of the lifetime sums.
+const (
+	// maxHeadPeriods and maxTailPeriods bound the periods summed one at a
+	// time before and after the benefits settle (see sum).
+	maxHeadPeriods = 1_000_000
+	maxTailPeriods = 10_000_000
+	// sumTolerance is the most, in money, a sum may leave out.
+	sumTolerance = 1e-7
+	// maxTimelinePeriods bounds Timeline.
+	maxTimelinePeriods = 100_000
+	// maxPayments bounds ResidualValue's payments: period numbers stay
+	// exact in float64.
+	maxPayments = 1 << 50
+)
+
+// sum returns Σ_{t>k} P(subscribed in t | subscribed in k)·(1+d)^−(t−k−1)·w(t)
+// for k ≥ 0 (k = 0: a new member, subscribed in period 1), where |w| ≤
+// wmax and w is constant from period steady() on.
+//
+// Periods before then are added one at a time. From then on κ_t is a
+// constant κ, churn is κα/(α+β+t−1), and survival from period s is an sBG
+// with parameters κα and α+β+s−1−κα, so the rest is w times that sBG's
+// discounted lifetime ₂F₁(1, β'; α'+β'; 1/(1+d)) (clv.SBG.DEL). Where DEL
+// cannot certify its value (α' below 0.05, say) the periods are added one
+// at a time until the discount alone bounds what is left: survival is at
+// most 1, so the rest from period t is at most
+// (1+d)^−(t−k−1)·wmax·(1+d)/d, and the sum stops once that is below
+// sumTolerance. The same bound stops the head early when the benefits
+// settle too late to matter. More than maxHeadPeriods periods to add
+// before the benefits settle, or maxTailPeriods after, is an error. A
+// member who cannot be subscribed in period k (a churn of 100% before) has
+// a sum of zero.
+func (r Rundle) sum(k int, w func(t int) float64, wmax float64) (float64, error) {
+	if math.IsNaN(wmax) || math.IsInf(wmax, 0) {
+		return 0, fmt.Errorf("%w: rundle %q: amounts too large for float64", ErrInvalidInput, r.Name)
+	}
+	if wmax == 0 {
+		return 0, nil
+	}
+	d := r.DiscountRate
+	// Churn falls within each stretch of constant benefits, so a churn of
+	// 100% before k shows at the start of a stretch.
+	starts := []int{1}
+	for _, b := range r.Benefits {
+		starts = append(starts, max(b.From, 1))
+	}
+	for _, s := range starts {
+		if s < k && r.churn(s) >= 1 {
+			return 0, nil
+		}
+	}
+	alive, disc, q := 1.0, 1.0, 1/(1+d)
+	if k >= 1 {
+		alive = 1 - r.churn(k)
+	}
+	// The rest is negligible from period first+horizon on.
+	horizon := max(0, math.Ceil(math.Log(wmax*(1+d)/(d*sumTolerance))/math.Log1p(d)))
+	steady, first := r.steady(), k+1
+	end := max(steady, first)
+	if float64(end-first) > horizon {
+		end = first + int(horizon) // horizon < end−first, so it fits an int
+	}
+	if end-first > maxHeadPeriods {
+		return 0, fmt.Errorf("%w: rundle %q: benefits settle in period %d, more than %d periods to sum at discount rate %v", ErrInvalidConfig, r.Name, steady, maxHeadPeriods, d)
+	}
+	var total float64
+	t := first
+	for ; t < end; t++ {
+		if alive == 0 {
+			return total, nil
+		}
+		total += alive * disc * w(t)
+		alive *= 1 - r.churn(t)
+		disc *= q
+	}
+	if t < steady || alive == 0 { // stopped early: the rest is below sumTolerance
+		return total, nil
+	}
+	kappa, wt := r.keep(t), w(t)
+	a, b := r.Retention.Alpha, r.Retention.Beta
+	if r.churn(t) >= 1 {
+		return total + alive*disc*wt, nil
+	}
+	tail, err := clv.SBG{Alpha: kappa * a, Beta: a + b + float64(t) - 1 - kappa*a}.DEL(d)
+	if err == nil {
+		return total + alive*disc*wt*tail, nil
+	}
+	// One period at a time, churn κα/(α+β+t−1) < 1 from here on.
+	stop := float64(first) + horizon
+	for n := 0; float64(t) < stop; n++ {
+		if n == maxTailPeriods {
+			return 0, fmt.Errorf("%w: rundle %q: lifetime from period %d: %w; and more than %d periods to sum at discount rate %v", ErrInvalidConfig, r.Name, t, err, maxTailPeriods, d)
+		}
+		total += alive * disc * wt
+		alive *= 1 - kappa*a/(a+b+float64(t)-1)
+		disc *= q
+		t++
+	}
+	return total, nil
+}
+
+// margin returns the price less the costs of the benefits delivered in
+// period t, and a bound on its size in any period.
+func (r Rundle) margin() (func(t int) float64, float64) {
+	price := r.Price.InexactFloat64()
+	bound := price
+	costs := make([]float64, len(r.Benefits))
+	for i, b := range r.Benefits {
+		costs[i] = b.CostPerPeriod.InexactFloat64()
+		bound += costs[i]
+	}
+	return func(t int) float64 {
+		m := price
+		for i, b := range r.Benefits {
+			if b.activeIn(t) {
+				m -= costs[i]
+			}
+		}
+		return m
+	}, bound
 }
 
 // ltvFrom returns the expected discounted margin from period k+1 on of a
-// member who has paid for k periods (k = 0: a new member), with payments at
-// the start of each period, conditioned on having paid for period k and
-// discounted to the start of period k+1 (so the next payment counts in
-// full): Σ_{p>k} P(subscribed at p)·margin_p·(1+d)^−(p−1) / (P(subscribed
-// at k)·(1+d)^−k).
-func (r Rundle) ltvFrom(k int) float64 {
-	var v float64
-	aliveK, discNext := 1.0, 1.0
-	r.path(func(t int, alive, disc float64) bool {
-		switch {
-		case t == k:
-			aliveK = alive
-		case t == k+1:
-			discNext = disc
-		}
-		if t > k {
-			p, c, _ := r.margin(t)
-			v += alive * disc * (p - c)
-		}
-		return true
-	})
-	if aliveK == 0 {
-		return 0
-	}
-	return v / (aliveK * discNext)
+// member who has paid for k periods (k = 0: a new member), discounted to the
+// start of period k+1 (so the next payment counts in full).
+func (r Rundle) ltvFrom(k int) (float64, error) {
+	w, bound := r.margin()
+	return r.sum(k, w, bound)
 }
 
 // LifetimeValue is the expected discounted margin of a new member: Σ over
 // periods of P(subscribed) × (price − costs of the benefits delivered) ×
-// discount, payments at the start of each period. With no benefits and a
-// price of 1 it is the sBG's DEL. Rounded once to the cent, half to even.
+// discount, payments at the start of each period, with no truncation: once
+// the benefits settle the infinite rest is the sBG's ₂F₁ closed form (see
+// Rundle.sum), or summed with a bound on what is left below 1e−7. With no
+// benefits and a price of 1 it is the sBG's DEL. Rounded once to the cent,
+// half to even. It returns an error for an invalid rundle (naming the
+// field), for amounts too large for float64, and when the sum would need
+// more than 1,000,000 periods before the benefits settle or 10,000,000
+// after (benefits that start very late, or a very small discount rate
+// where the closed form cannot be certified).
 func (r Rundle) LifetimeValue() (decimal.Decimal, error) {
 	if err := r.validate(); err != nil {
 		return decimal.Decimal{}, err
 	}
-	return cent(r.ltvFrom(0))
+	v, err := r.ltvFrom(0)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	return cent(v)
 }
 
 // ResidualValue is the expected discounted margin still to come from a
-// member who has paid for `payments` periods, counting the next payment
-// undiscounted. With no benefits and a price of 1 it is the sBG's DERL.
+// member who has paid for `payments` periods (1 to 2⁵⁰), counting the
+// next payment undiscounted. With no benefits and a price of 1 it is the
+// sBG's DERL. It is zero when no member can have made that many payments
+// (a benefit raised churn to 100% before). Errors as LifetimeValue.
 func (r Rundle) ResidualValue(payments int) (decimal.Decimal, error) {
 	if err := r.validate(); err != nil {
 		return decimal.Decimal{}, err
 	}
-	if payments < 1 {
-		return decimal.Decimal{}, fmt.Errorf("%w: payments %d, want at least 1", ErrInvalidInput, payments)
+	if payments < 1 || payments > maxPayments {
+		return decimal.Decimal{}, fmt.Errorf("%w: payments %d, want 1 to %d", ErrInvalidInput, payments, maxPayments)
 	}
-	return cent(r.ltvFrom(payments))
+	v, err := r.ltvFrom(payments)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	return cent(v)
 }
 
 func cent(v float64) (decimal.Decimal, error) {
@@ -160,26 +292,30 @@ func cent(v float64) (decimal.Decimal, error) {
 // PeriodValue is a member's value against price in one period.
 type PeriodValue struct {
 	Period int
-	// PerceivedValue sums the benefits delivered; Ratio is it over Price.
+	// PerceivedValue sums the benefits delivered; Ratio is it over Price
+	// (zero when the price is zero).
 	Price, PerceivedValue decimal.Decimal
 	Ratio                 float64
 	// Benefits names the benefits delivered, in catalogue order.
 	Benefits []string
-	// Subscribed is the probability that a new member is still subscribed.
+	// Subscribed is the probability that a new member is still subscribed,
+	// in [0, 1] and non-increasing.
 	Subscribed float64
 }
 
-// Timeline returns the first n periods of membership: price, perceived
-// value and the share of members still subscribed.
+// Timeline returns the first n periods of membership (n from 0 to
+// 100,000): price, perceived value and the share of members still
+// subscribed. Other n, or an invalid rundle, is an error.
 func (r Rundle) Timeline(n int) ([]PeriodValue, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
+	if n < 0 || n > maxTimelinePeriods {
+		return nil, fmt.Errorf("%w: timeline of %d periods, want 0 to %d", ErrInvalidInput, n, maxTimelinePeriods)
+	}
 	out := make([]PeriodValue, 0, n)
-	r.path(func(t int, alive, _ float64) bool {
-		if t > n {
-			return false
-		}
+	alive := 1.0
+	for t := 1; t <= n; t++ {
 		pv := PeriodValue{Period: t, Price: r.Price, Subscribed: alive}
 		for _, b := range r.Benefits {
 			if b.activeIn(t) {
@@ -188,11 +324,11 @@ func (r Rundle) Timeline(n int) ([]PeriodValue, error) {
 			}
 		}
 		if r.Price.Sign() > 0 {
-			pv.Ratio = pv.PerceivedValue.InexactFloat64() / r.Price.InexactFloat64()
+			pv.Ratio = pv.PerceivedValue.DivRound(r.Price, 18).InexactFloat64()
 		}
 		out = append(out, pv)
-		return true
-	})
+		alive *= 1 - r.churn(t)
+	}
 	return out, nil
 }
 
@@ -215,32 +351,50 @@ type BenefitEffect struct {
 // AddBenefit values adding b to the rundle. Note that a benefit that cuts
 // churn raises lifetime value only while the margin per period is
 // positive: when the benefits already cost more than the price, keeping
-// members longer loses money.
+// members longer loses money. Errors as LifetimeValue, and for a benefit
+// whose name the rundle already has.
 func (r Rundle) AddBenefit(b Benefit) (BenefitEffect, error) {
 	with := r
 	with.Benefits = append(slices.Clone(r.Benefits), b)
 	if err := with.validate(); err != nil {
 		return BenefitEffect{}, err
 	}
-	var value, cost float64
-	with.path(func(t int, alive, disc float64) bool {
+	val, cst := b.ValuePerPeriod.InexactFloat64(), b.CostPerPeriod.InexactFloat64()
+	value, err := with.sum(0, func(t int) float64 {
 		if b.activeIn(t) {
-			value += alive * disc * b.ValuePerPeriod.InexactFloat64()
-			cost += alive * disc * b.CostPerPeriod.InexactFloat64()
+			return val
 		}
-		return true
-	})
-	change := with.ltvFrom(0) - r.ltvFrom(0)
+		return 0
+	}, val)
+	if err != nil {
+		return BenefitEffect{}, err
+	}
+	cost, err := with.sum(0, func(t int) float64 {
+		if b.activeIn(t) {
+			return cst
+		}
+		return 0
+	}, cst)
+	if err != nil {
+		return BenefitEffect{}, err
+	}
+	ltvWith, err := with.ltvFrom(0)
+	if err != nil {
+		return BenefitEffect{}, err
+	}
+	ltv, err := r.ltvFrom(0)
+	if err != nil {
+		return BenefitEffect{}, err
+	}
 	e := BenefitEffect{Benefit: b.Name}
-	var err error
 	if e.ValueToMember, err = cent(value); err != nil {
-		return e, err
+		return BenefitEffect{}, err
 	}
 	if e.CostToUs, err = cent(cost); err != nil {
-		return e, err
+		return BenefitEffect{}, err
 	}
-	if e.RetentionEffect, err = cent(change + cost); err != nil {
-		return e, err
+	if e.RetentionEffect, err = cent(ltvWith - ltv + cost); err != nil {
+		return BenefitEffect{}, err
 	}
 	e.LifetimeValueChange = e.RetentionEffect.Sub(e.CostToUs)
 	e.Reason = clv.Explanation{Rule: "rundle/add-benefit", Terms: []clv.Term{
@@ -262,31 +416,36 @@ type Selection struct {
 
 // BestBenefits chooses, from candidates, the set of benefits to add to the
 // rundle that maximises a new member's lifetime value with a total cost per
-// period (each benefit's CostPerPeriod, once delivered) within budget.
-// Up to 16 candidates it tries every subset; beyond, it adds benefits
-// greedily, each time the one with the largest lifetime-value gain per unit
-// of cost (gain itself for free ones) that fits, while the gain is
-// positive. Ties prefer fewer benefits, then names in order.
+// period (each benefit's CostPerPeriod, once delivered) within budget
+// (money, at least zero). Up to 16 candidates it tries every subset;
+// beyond, it adds benefits greedily, each time the one with the largest
+// lifetime-value gain per unit of cost (gain itself for free ones) that
+// fits, while the gain is positive. Ties prefer fewer benefits, then names
+// in order. Candidates must have names unique among themselves and the
+// rundle's benefits; errors otherwise as LifetimeValue.
 func (r Rundle) BestBenefits(candidates []Benefit, budget decimal.Decimal) (Selection, error) {
 	if err := r.validate(); err != nil {
 		return Selection{}, err
 	}
 	if budget.Sign() < 0 {
-		return Selection{}, fmt.Errorf("%w: negative budget", ErrInvalidInput)
+		return Selection{}, fmt.Errorf("%w: negative budget %s", ErrInvalidInput, budget)
+	}
+	all := r
+	all.Benefits = append(slices.Clone(r.Benefits), candidates...)
+	if err := all.validate(); err != nil {
+		return Selection{}, err
 	}
 	cands := slices.Clone(candidates)
 	slices.SortStableFunc(cands, func(a, b Benefit) int { return strings.Compare(a.Name, b.Name) })
 	eval := func(set []Benefit) (float64, decimal.Decimal, error) {
 		with := r
 		with.Benefits = append(slices.Clone(r.Benefits), set...)
-		if err := with.validate(); err != nil {
-			return 0, decimal.Zero, err
-		}
 		cost := decimal.Zero
 		for _, b := range set {
 			cost = cost.Add(b.CostPerPeriod)
 		}
-		return with.ltvFrom(0), cost, nil
+		v, err := with.ltvFrom(0)
+		return v, cost, err
 	}
 	names := func(set []Benefit) []string {
 		out := make([]string, len(set))
@@ -337,11 +496,9 @@ func (r Rundle) BestBenefits(candidates []Benefit, budget decimal.Decimal) (Sele
 				if gain <= 1e-9 {
 					continue
 				}
-				score := gain
+				score := math.Inf(1)
 				if c := b.CostPerPeriod.InexactFloat64(); c > 0 {
 					score = gain / c
-				} else {
-					score = math.Inf(1)
 				}
 				if pick < 0 || score > pickScore {
 					pick, pickScore = i, score
@@ -353,7 +510,9 @@ func (r Rundle) BestBenefits(candidates []Benefit, budget decimal.Decimal) (Sele
 			used[pick] = true
 			best = append(best, cands[pick])
 			left = left.Sub(cands[pick].CostPerPeriod)
-			bestV, _, _ = eval(best)
+			if bestV, _, err = eval(best); err != nil {
+				return Selection{}, err
+			}
 		}
 	}
 	sel.Benefits = names(best)
@@ -377,17 +536,29 @@ type Conversion struct {
 	AsBuyers decimal.Decimal
 	// AsMembers assumes each customer converts with the given rate, a
 	// converted customer's value becoming the rundle's lifetime value and
-	// the others' staying as they are: Σ (1−c)·CLVᵢ + c·LTV.
+	// the others' staying as they are: Σ (1−c)·CLVᵢ + c·LTV, rounded to the
+	// cent (half to even).
 	AsMembers decimal.Decimal
 	// Gain is AsMembers − AsBuyers.
 	Gain decimal.Decimal
 }
 
 // CompareConversion values a segment (customer values from
-// clv.LifetimeValue) as buyers and as rundle members at conversion rate c.
+// clv.LifetimeValue; a value may be negative, a customer who costs more
+// than they bring) as buyers and as rundle members at conversion rate c in
+// [0, 1]. An empty segment is worth zero either way. It returns an error
+// for c outside [0, 1] or NaN, a duplicate customer ID (naming it), and as
+// LifetimeValue.
 func (r Rundle) CompareConversion(values []clv.CustomerValue, c float64) (Conversion, error) {
 	if !(c >= 0 && c <= 1) {
 		return Conversion{}, fmt.Errorf("%w: conversion rate %v outside [0, 1]", ErrInvalidInput, c)
+	}
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		if seen[v.ID] {
+			return Conversion{}, fmt.Errorf("%w: duplicate customer ID %q", ErrInvalidInput, v.ID)
+		}
+		seen[v.ID] = true
 	}
 	ltv, err := r.LifetimeValue()
 	if err != nil {

@@ -219,8 +219,8 @@ func TestPropFreeBenefitNeverHurts(t *testing.T) {
 		// Existing benefits cost at most the price together: with a negative
 		// margin per period, keeping members longer loses money, and a free
 		// benefit that cuts churn then rightly lowers the lifetime value.
-		for range rapid.IntRange(0, 3).Draw(t, "existing") {
-			r.Benefits = append(r.Benefits, Benefit{Name: "x", CostPerPeriod: r.Price.Div(decimal.NewFromInt(3)).Floor(),
+		for i := range rapid.IntRange(0, 3).Draw(t, "existing") {
+			r.Benefits = append(r.Benefits, Benefit{Name: fmt.Sprint("x", i), CostPerPeriod: r.Price.Div(decimal.NewFromInt(3)).Floor(),
 				ChurnReduction: rapid.Float64Range(-0.3, 0.5).Draw(t, "e"), From: rapid.IntRange(0, 5).Draw(t, "from")})
 		}
 		e, err := r.AddBenefit(Benefit{Name: "free", ValuePerPeriod: d("10"), ChurnReduction: rapid.Float64Range(0, 0.9).Draw(t, "cut"),

@@ -39,12 +39,18 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pure, _ := m.OptimizePure()
-	mixed, _ := m.OptimizeMixed(rundle.OptimizeOptions{Tick: d("0.05")})
+	pure, err := m.OptimizePure()
+	if err != nil {
+		return err
+	}
+	mixed, err := m.OptimizeMixed(rundle.OptimizeOptions{Tick: d("0.05")})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "Bundling two products (Adams & Yellen):")
-	fmt.Fprintf(w, "  sold separately at %s and %s: profit %s\n", *sep.Pricing.Separate[0], *sep.Pricing.Separate[1], sep.Profit.StringFixed(2))
-	fmt.Fprintf(w, "  pure bundle at %s: profit %s\n", *pure.Pricing.Bundle, pure.Profit.StringFixed(2))
-	fmt.Fprintf(w, "  mixed, %s / %s / bundle %s: profit %s\n", *mixed.Pricing.Separate[0], *mixed.Pricing.Separate[1], *mixed.Pricing.Bundle, mixed.Profit.StringFixed(2))
+	fmt.Fprintf(w, "  sold separately (%s): profit %s\n", sep.Pricing, sep.Profit.StringFixed(2))
+	fmt.Fprintf(w, "  pure bundle (%s): profit %s\n", pure.Pricing, pure.Profit.StringFixed(2))
+	fmt.Fprintf(w, "  mixed (%s): profit %s\n", mixed.Pricing, mixed.Profit.StringFixed(2))
 
 	// A rundle: a subscription that keeps delivering.
 	prime := rundle.Rundle{
