@@ -227,19 +227,79 @@ func deLog(lo, hi float64, f logIntegrand, evals *int) (float64, bool) {
 // split at the beta mode and at the caller's points (where g changes
 // fastest), so that each piece has its peak at an endpoint, where the rule
 // is finest.
+//
+// For a < 1 the density's p^(a−1) singularity at 0 is removed by the
+// substitution u = p^a on the first piece (p^(a−1) dp = du/a), and likewise
+// q^(b−1) at 1 with v = q^b for b < 1: without it a tiny a would leave mass
+// of order ε^a below the smallest node ε ≈ 1e−300 (a tenth of the total for
+// a = 0.003), and the rule would not converge.
 func betaLogExpect(a, b float64, splits []float64, lng func(p, q float64) float64) (float64, bool) {
 	lnB := lbeta(a, b)
-	pts := append([]float64(nil), splits...)
+	pts := []float64{}
+	for _, s := range splits {
+		if s > 0 && s < 1 {
+			pts = append(pts, s)
+		}
+	}
 	if a > 1 && b > 1 {
 		pts = append(pts, (a-1)/(a+b-2))
 	}
-	return logIntegral(0, 1, pts, func(_, dlo, dhi float64) float64 {
-		// p and 1−p are the distances to the endpoints, each to full
-		// relative precision.
-		p, q := dlo, dhi
-		if p <= 0 || q <= 0 {
-			return math.Inf(-1)
+	if len(pts) == 0 {
+		pts = append(pts, 0.5)
+	}
+	slices.Sort(pts)
+	pts = slices.Compact(pts)
+	first, last := pts[0], pts[len(pts)-1]
+	acc := newLogAcc()
+	// Middle pieces: the density as it is.
+	if len(pts) > 1 {
+		l, ok := logIntegral(first, last, pts[1:len(pts)-1], func(_, dlo, dhi float64) float64 {
+			p, q := first+dlo, (1-last)+dhi
+			return (a-1)*math.Log(p) + (b-1)*math.Log(q) - lnB + lng(p, q)
+		})
+		if !ok {
+			return l, false
 		}
-		return (a-1)*math.Log(p) + (b-1)*math.Log(q) - lnB + lng(p, q)
+		acc.add(l)
+	}
+	// (0, first]: in u = p^a when a < 1.
+	l, ok := endPiece(a, b, first, 1-first, lnB, func(p, q float64) float64 { return lng(p, q) })
+	if !ok {
+		return l, false
+	}
+	acc.add(l)
+	// [last, 1): the same with the roles of p and q exchanged.
+	l, ok = endPiece(b, a, 1-last, last, lnB, func(q, p float64) float64 { return lng(p, q) })
+	if !ok {
+		return l, false
+	}
+	acc.add(l)
+	return acc.log(), true
+}
+
+// endPiece returns ln ∫₀^w p^(a−1) q^(b−1) e^{lng(p, q)} dp / B(a, b) with
+// q = 1 − p, where wc = 1 − w is given so that q keeps full precision near
+// w, integrating in u = p^a when a < 1. Where p = u^(1/a) underflows, p is 0:
+// the integrand's limit there.
+func endPiece(a, b, w, wc, lnB float64, lng func(p, q float64) float64) (float64, bool) {
+	if a >= 1 {
+		return logIntegral(0, w, nil, func(_, dlo, dhi float64) float64 {
+			if dlo <= 0 {
+				return math.Inf(-1)
+			}
+			q := wc + dhi
+			return (a-1)*math.Log(dlo) + (b-1)*math.Log(q) - lnB + lng(dlo, q)
+		})
+	}
+	top := math.Pow(w, a)
+	return logIntegral(0, top, nil, func(_, dlo, dhi float64) float64 {
+		p := math.Exp(math.Log(dlo) / a)
+		q := 1 - p
+		if dhi < 0.25*top {
+			// Near u = top, p is near w: take q from its distance to w.
+			// p = w·(1 − dhi/top)^(1/a), so w − p = −w·expm1(log1p(−dhi/top)/a).
+			q = wc - w*math.Expm1(math.Log1p(-dhi/top)/a)
+		}
+		return (b-1)*math.Log(q) - lnB - math.Log(a) + lng(p, q)
 	})
 }
