@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -82,7 +81,11 @@ func (p bgProcess) expected(t float64) float64 {
 		return (p.a + p.b - 1) * g
 	}
 	r := p.r
-	l, ok := betaLogExpect(p.a, p.b, []float64{math.Expm1(1/r) / y}, func(q, _ float64) float64 {
+	// (1 − (1+qy)^(−r))/q behaves like (1+qy)^(−r) times q^0 for small qy
+	// and like q^(−1) for large: split at the critical points of both forms.
+	splits := append(mixtureCriticalPoints(p.a, p.b, r, y), mixtureCriticalPoints(p.a-1, p.b, 0, y)...)
+	splits = append(splits, math.Expm1(1/r)/y)
+	l, ok := betaLogExpect(p.a, p.b, splits, func(q, _ float64) float64 {
 		return lnOneMinusPowOver(r, q, y)
 	})
 	if !ok {
@@ -99,15 +102,16 @@ func (p bgProcess) pmf(n int, t float64) float64 {
 	}
 	x := float64(n)
 	lnb := lbeta(p.a, p.b)
-	// Negative binomial pmf of n purchases in (0, t].
-	lnNB := lgamma(p.r+x) - lgamma(p.r) - lgamma(x+1) + p.r*math.Log(p.alpha/(p.alpha+t))
+	// Negative binomial pmf of n purchases in (0, t], with
+	// ln(α/(α+t)) and ln(t/(α+t)) taken from log1p for precision.
+	lnNB := lgamma(p.r+x) - lgamma(p.r) - lgamma(x+1) - p.r*math.Log1p(t/p.alpha)
 	if n > 0 {
-		lnNB += x * math.Log(t/(p.alpha+t))
+		lnNB -= x * math.Log1p(p.alpha/t)
 	}
 	v := math.Exp(lbeta(p.a, p.b+x) - lnb + lnNB)
 	if n > 0 && t > 0 {
-		// P(N(t) ≥ n) = I_{t/(α+t)}(n, r).
-		v += math.Exp(lbeta(p.a+1, p.b+x-1)-lnb) * mathext.RegIncBeta(x, p.r, t/(p.alpha+t))
+		// P(N(t) ≥ n) = I_z(n, r), z = t/(α+t).
+		v += math.Exp(lbeta(p.a+1, p.b+x-1)-lnb) * regIncBeta(x, p.r, t/(p.alpha+t), p.alpha/(p.alpha+t))
 	}
 	return v
 }
@@ -134,13 +138,50 @@ func (p bgProcess) survival(t float64) float64 {
 	}
 	y := t / p.alpha
 	r := p.r
-	l, ok := betaLogExpect(p.a, p.b, []float64{math.Expm1(1/r) / y}, func(q, _ float64) float64 {
+	splits := append(mixtureCriticalPoints(p.a, p.b, r, y), math.Expm1(1/r)/y)
+	l, ok := betaLogExpect(p.a, p.b, splits, func(q, _ float64) float64 {
 		return -r * math.Log1p(q*y)
 	})
 	if !ok {
 		return math.NaN()
 	}
 	return math.Exp(l)
+}
+
+// mixtureCriticalPoints returns the points of (0, 1) where the log of
+// p^(a−1) (1−p)^(b−1) (1+py)^(−r) is stationary, the peaks and troughs of
+// the integrands above, so that quadrature can split there. Multiplying
+// its derivative by p(1−p)(1+py) leaves the quadratic
+//
+//	y(r−a−b+2)·p² + ((a−1)(y−1) − (b−1) − ry)·p + (a−1) = 0,
+//
+// solved without cancellation.
+func mixtureCriticalPoints(a, b, r, y float64) []float64 {
+	c2 := y * (r - a - b + 2)
+	c1 := (a-1)*(y-1) - (b - 1) - r*y
+	c0 := a - 1
+	var roots []float64
+	switch {
+	case c2 == 0 && c1 != 0:
+		roots = []float64{-c0 / c1}
+	case c2 != 0:
+		d := c1*c1 - 4*c2*c0
+		if d < 0 {
+			return nil
+		}
+		q := -(c1 + math.Copysign(math.Sqrt(d), c1)) / 2
+		roots = []float64{q / c2}
+		if q != 0 {
+			roots = append(roots, c0/q)
+		}
+	}
+	out := roots[:0]
+	for _, p := range roots {
+		if p > 0 && p < 1 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // lnOneMinusPowOver returns ln[(1 − (1+q·y)^(−r))/q] for q, y, r > 0,

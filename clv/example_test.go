@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 func ExampleSummarizer() {

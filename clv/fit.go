@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/clvkit/clvkit/internal/parallel"
+
 	"github.com/clvkit/clvkit/internal/clip"
 
 	"gonum.org/v1/gonum/mat"
@@ -153,7 +155,7 @@ func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float6
 	}
 	lls := make([]float64, blocks)
 	grads := make([][]float64, blocks)
-	parallelFor(workers, blocks, func(b int) {
+	parallel.For(workers, blocks, func(b int) {
 		var g []float64
 		if grad != nil {
 			g = make([]float64, len(p))

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // GammaGamma is the Gamma-Gamma model of spend per transaction (Fader,

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // TransactionModel is a fitted model of repeat purchasing in a
@@ -234,7 +233,7 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 	out := make([]Prediction, len(summaries))
 	ac, ok := m.(aliveCurver)
 	if !ok {
-		err := forEachParallel(len(summaries), 4096, func(i int) error {
+		err := parallel.Each(len(summaries), 4096, func(i int) error {
 			s := summaries[i]
 			if err := s.Validate(); err != nil {
 				return fmt.Errorf("summary %d: %w", i, err)
@@ -252,7 +251,7 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 		return nil, err
 	}
 	alive := make([]float64, len(keys))
-	err = forEachParallel(len(keys), 256, func(j int) error {
+	err = parallel.Each(len(keys), 256, func(j int) error {
 		alive[j] = ac.aliveCurve(keys[j].x, keys[j].T)(t)
 		if !finiteIn(alive[j], 0, math.MaxFloat64) {
 			return inaccurate(m, summaries[first[j]], fmt.Sprintf("expected purchases of an alive customer in the next %v", t))
@@ -262,7 +261,7 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 	if err != nil {
 		return nil, err
 	}
-	err = forEachParallel(len(summaries), 4096, func(i int) error {
+	err = parallel.Each(len(summaries), 4096, func(i int) error {
 		s := summaries[i]
 		pa := m.ProbabilityAlive(s)
 		out[i] = Prediction{ID: s.ID, ProbabilityAlive: pa, ExpectedPurchases: pa * alive[which[i]]}
@@ -283,55 +282,4 @@ func checkPrediction(m Model, s Summary, p Prediction) error {
 		return inaccurate(m, s, "expected purchases")
 	}
 	return nil
-}
-
-// forEachParallel calls f(0), …, f(n−1) in chunks of the given size on
-// runtime.GOMAXPROCS(0) goroutines. A chunk stops at its first error; the
-// error returned is that of the earliest chunk that failed, so it names the
-// same item a serial loop would.
-func forEachParallel(n, chunk int, f func(i int) error) error {
-	chunks := (n + chunk - 1) / chunk
-	errs := make([]error, chunks)
-	parallelFor(runtime.GOMAXPROCS(0), chunks, func(c int) {
-		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
-			if err := f(i); err != nil {
-				errs[c] = err
-				return
-			}
-		}
-	})
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// parallelFor calls f(0), …, f(n−1) on up to workers goroutines and waits
-// for them.
-func parallelFor(workers, n int, f func(i int)) {
-	workers = min(workers, n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

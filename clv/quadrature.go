@@ -211,7 +211,9 @@ func deLog(lo, hi float64, f logIntegrand, evals *int) (float64, bool) {
 			}
 		}
 		next := acc.log() + math.Log(h)
-		if math.Abs(math.Expm1(next-est)) <= deTol {
+		// A log of size L is itself only known to L·eps, which is then the
+		// relative precision of the integral: ask for no more than that.
+		if math.Abs(math.Expm1(next-est)) <= max(deTol, 4*eps*math.Abs(next)) {
 			return next, true
 		}
 		est = next

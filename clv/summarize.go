@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // SummaryOptions configures a Summarizer. The zero value of every field but
@@ -431,7 +433,7 @@ func SummarizeSlice(txs []Transaction, opts SummaryOptions, workers int) (*Summa
 	parts := make([]*Summarizer, buckets)
 	failed := make([]int, buckets) // first invalid index per bucket, or −1
 	errs := make([]error, buckets)
-	parallelFor(workers, buckets, func(b int) {
+	parallel.For(workers, buckets, func(b int) {
 		s, _ := NewSummarizer(opts)
 		parts[b], failed[b] = s, -1
 		for _, i := range order[counts[b]:counts[b+1]] {
@@ -475,7 +477,7 @@ func summarizeShards(txs []Transaction, opts SummaryOptions, workers int) (*Summ
 	shards := max(1, min(workers, len(txs)/50_000))
 	parts := make([]*Summarizer, shards)
 	errs := make([]error, shards)
-	parallelFor(workers, shards, func(k int) {
+	parallel.For(workers, shards, func(k int) {
 		s, _ := NewSummarizer(opts)
 		parts[k] = s
 		for i := k * len(txs) / shards; i < (k+1)*len(txs)/shards; i++ {

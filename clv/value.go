@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/clvkit/clvkit/internal/parallel"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -172,7 +174,7 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 		return nil, err
 	}
 	disc, total := make([]float64, len(keys)), make([]float64, len(keys))
-	err = forEachParallel(len(keys), 256, func(j int) error {
+	err = parallel.Each(len(keys), 256, func(j int) error {
 		disc[j], total[j] = discountedPurchases(ac.aliveCurve(keys[j].x, keys[j].T), o)
 		if !finiteIn(disc[j], 0, math.MaxFloat64) || !finiteIn(total[j], 0, math.MaxFloat64) {
 			return inaccurate(m, summaries[first[j]], "expected purchases of an alive customer over the value horizon")
@@ -196,7 +198,7 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 // value = margin × spend × discounted purchases, rounded once.
 func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases func(i int, s Summary) (disc, total float64, err error)) ([]CustomerValue, error) {
 	out := make([]CustomerValue, len(summaries))
-	err := forEachParallel(len(summaries), 2048, func(i int) error {
+	err := parallel.Each(len(summaries), 2048, func(i int) error {
 		s := summaries[i]
 		disc, total, err := purchases(i, s)
 		if err != nil {

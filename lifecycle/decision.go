@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clvkit/clvkit/internal/parallel"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/clvkit/clvkit/clv"
@@ -199,7 +201,7 @@ func DecideAll(customers []Customer, catalogue []Offer, minEV decimal.Decimal) (
 		seen[c.ID] = struct{}{}
 	}
 	out := make([][]Decision, len(customers))
-	_ = parallelChunks(len(customers), 1024, func(lo, hi int) error {
+	_ = parallel.Ranges(len(customers), 1024, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			out[i], _ = decide(customers[i], cat, minEV, false)
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/clvkit/clvkit/internal/parallel"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
 )
@@ -241,7 +243,7 @@ func (r PhaseRules) AssignAll(hs []History) ([]Assignment, error) {
 		return nil, err
 	}
 	out := make([]Assignment, len(hs))
-	err = parallelChunks(len(hs), 4096, func(lo, hi int) error {
+	err = parallel.Ranges(len(hs), 4096, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			a, err := r.assign(hs[i])
 			if err != nil {
