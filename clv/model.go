@@ -17,7 +17,10 @@ import (
 // Methods take a customer's Summary (only Frequency, Recency and T are read)
 // and times in the model's unit. The summary must be valid (see
 // Summary.Validate; Predict checks it for you); results for invalid
-// summaries are unspecified.
+// summaries are unspecified. Every method returns its value to 1e−10
+// relative over the documented domain (see the package doc), or NaN when it
+// cannot compute it to that accuracy; Predict, LifetimeValue and the other
+// functions that return errors turn a NaN into ErrInaccurate.
 type TransactionModel interface {
 	Model
 	// LogLikelihood returns the log-likelihood of the summary.
