@@ -29,20 +29,20 @@ type BGBBPattern struct {
 	Weight                      float64
 }
 
-var bgbbNames = []string{"alpha", "beta", "gamma", "delta"}
+// bgbbModel describes BG/BB: its name and its parameters in order.
+var bgbbModel = Description{Name: "bgbb", Title: "BG/BB", Params: []string{"alpha", "beta", "gamma", "delta"},
+	build: func(p []float64) Model { return BGBB{Alpha: p[0], Beta: p[1], Gamma: p[2], Delta: p[3]} }}
+
+func (m BGBB) vector() []float64 { return []float64{m.Alpha, m.Beta, m.Gamma, m.Delta} }
 
 // Name returns "bgbb".
-func (BGBB) Name() string { return "bgbb" }
+func (BGBB) Name() string { return bgbbModel.Name }
 
 // Params returns alpha, beta, gamma and delta.
-func (m BGBB) Params() map[string]float64 {
-	return map[string]float64{"alpha": m.Alpha, "beta": m.Beta, "gamma": m.Gamma, "delta": m.Delta}
-}
+func (m BGBB) Params() map[string]float64 { return bgbbModel.paramMap(m.vector()) }
 
 // Validate reports whether all parameters are finite and positive.
-func (m BGBB) Validate() error {
-	return validatePositive("BG/BB", bgbbNames, []float64{m.Alpha, m.Beta, m.Gamma, m.Delta})
-}
+func (m BGBB) Validate() error { return bgbbModel.validate(m.vector()) }
 
 // Validate reports whether p is a possible history: 0 ≤ Frequency ≤
 // Recency ≤ Periods, Recency = 0 exactly when Frequency = 0, and a finite
@@ -265,7 +265,7 @@ type bgbbLik struct {
 func (l bgbbLik) len() int { return len(l.ps) }
 
 func (l bgbbLik) prepare(p []float64, _ bool) evaluator {
-	return bgbbEval{l, BGBB{p[0], p[1], p[2], p[3]}}
+	return bgbbEval{l, bgbbModel.build(p).(BGBB)}
 }
 
 type bgbbEval struct {
@@ -286,12 +286,12 @@ func (e bgbbEval) block(lo, hi int, grad []float64) float64 {
 func FitBGBB(ctx context.Context, data []BGBBPattern, opts FitOptions) (BGBB, FitReport, error) {
 	kept, _, err := keepPositive(data, "pattern", BGBBPattern.Validate, func(p BGBBPattern) float64 { return p.Weight })
 	if err != nil {
-		return BGBB{}, FitReport{Model: "bgbb"}, err
+		return BGBB{}, FitReport{Model: bgbbModel.Name}, err
 	}
 	kept, n := canonical(kept, compareBGBB, func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w })
-	p, rep, err := maximize(ctx, fitSpec{model: "bgbb", names: bgbbNames, start: []float64{1, 1, 1, 1}, lk: bgbbLik{kept}, n: n}, opts)
+	p, rep, err := maximize(ctx, fitSpec{desc: &bgbbModel, start: []float64{1, 1, 1, 1}, lk: bgbbLik{kept}, n: n}, opts)
 	if p == nil {
 		return BGBB{}, rep, err
 	}
-	return BGBB{p[0], p[1], p[2], p[3]}, rep, err
+	return bgbbModel.build(p).(BGBB), rep, err
 }

@@ -30,7 +30,7 @@ func TestBGBBDonations(t *testing.T) {
 func TestPropBGBB(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := func(name string) float64 { return math.Exp(rapid.Float64Range(-2.5, 2.5).Draw(t, name)) }
-		m := BGBB{p("alpha"), p("beta"), p("gamma"), p("delta")}
+		m := BGBB{Alpha: p("alpha"), Beta: p("beta"), Gamma: p("gamma"), Delta: p("delta")}
 		if rapid.Bool().Draw(t, "gamma1") {
 			m.Gamma = 1 // the expectation's removable singularity
 		}
@@ -69,9 +69,9 @@ func TestPropBGBB(t *testing.T) {
 			step := 1e-6 * par[j]
 			q := append([]float64(nil), par...)
 			q[j] += step
-			up, _ := BGBB{q[0], q[1], q[2], q[3]}.logLik(x, tx, n, 0, nil)
+			up, _ := BGBB{Alpha: q[0], Beta: q[1], Gamma: q[2], Delta: q[3]}.logLik(x, tx, n, 0, nil)
 			q[j] -= 2 * step
-			down, _ := BGBB{q[0], q[1], q[2], q[3]}.logLik(x, tx, n, 0, nil)
+			down, _ := BGBB{Alpha: q[0], Beta: q[1], Gamma: q[2], Delta: q[3]}.logLik(x, tx, n, 0, nil)
 			if fd := (up - down) / (2 * step); math.Abs(fd-g[j]) > 1e-5*math.Max(1, math.Abs(fd)) {
 				t.Fatalf("%+v %+v: d/dp%d analytic %v, finite difference %v", m, h, j, g[j], fd)
 			}

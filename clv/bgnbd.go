@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -20,34 +21,20 @@ type BGNBD struct {
 	R, Alpha, A, B float64
 }
 
-// MBGNBD is the modified BG/NBD of Batislam, Denizel & Filiztekin (2007):
-// customers may also drop out right after their first purchase, so a
-// customer with no repeat purchases is not certainly alive, unlike under
-// BG/NBD. Parameters as in BGNBD.
-type MBGNBD struct {
-	R, Alpha, A, B float64
-}
+// bgnbdModel describes BG/NBD: its name and its parameters in order.
+var bgnbdModel = Description{Name: "bgnbd", Title: "BG/NBD", Params: []string{"r", "alpha", "a", "b"},
+	build: func(p []float64) Model { return BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]} }}
 
-func validatePositive(model string, names []string, vals []float64) error {
-	for i, v := range vals {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w: %s %s = %v, want a finite positive number", ErrInvalidParams, model, names[i], v)
-		}
-	}
-	return nil
-}
+func (m BGNBD) vector() []float64 { return []float64{m.R, m.Alpha, m.A, m.B} }
 
-var bgNames = []string{"r", "alpha", "a", "b"}
+// Name returns "bgnbd".
+func (BGNBD) Name() string { return bgnbdModel.Name }
+
+// Params returns r, alpha, a and b.
+func (m BGNBD) Params() map[string]float64 { return bgnbdModel.paramMap(m.vector()) }
 
 // Validate reports whether all parameters are finite and positive.
-func (m BGNBD) Validate() error {
-	return validatePositive("BG/NBD", bgNames, []float64{m.R, m.Alpha, m.A, m.B})
-}
-
-// Validate reports whether all parameters are finite and positive.
-func (m MBGNBD) Validate() error {
-	return validatePositive("MBG/NBD", bgNames, []float64{m.R, m.Alpha, m.A, m.B})
-}
+func (m BGNBD) Validate() error { return bgnbdModel.validate(m.vector()) }
 
 // bgProcess is a customer known to be alive at time 0, buying at rate
 // λ ~ Gamma(r, alpha) and dropping out after each purchase with
@@ -216,11 +203,11 @@ func (p bgProcess) simulate(rng *rand.Rand, T float64, dropAtStart bool) (int, f
 	return -1, 0
 }
 
-func (m BGNBD) process() bgProcess { return bgProcess{m.R, m.Alpha, m.A, m.B} }
+func (m BGNBD) process() bgProcess { return bgProcess{r: m.R, alpha: m.Alpha, a: m.A, b: m.B} }
 
 // posterior returns the process of an alive customer after (x, t_x, T).
 func (m BGNBD) posterior(x int, T float64) bgProcess {
-	return bgProcess{m.R + float64(x), m.Alpha + T, m.A, m.B + float64(x)}
+	return bgProcess{r: m.R + float64(x), alpha: m.Alpha + T, a: m.A, b: m.B + float64(x)}
 }
 
 // logOdds returns ln[P(dead)/P(alive)] given the history, or −Inf when x = 0
@@ -298,79 +285,6 @@ func (m BGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
 	return simulateWith(m, T, unit, func(T float64) (int, float64) { return m.process().simulate(rng, T, false) })
 }
 
-func (m MBGNBD) logOdds(x int, tx, T float64) float64 {
-	xf := float64(x)
-	return math.Log(m.A/(m.B+xf)) + (m.R+xf)*(math.Log(m.Alpha+T)-math.Log(m.Alpha+tx))
-}
-
-// posterior returns the process of an alive customer after (x, t_x, T): the
-// first purchase's dropout chance is behind them, so p's posterior is
-// Beta(a, b+x+1).
-func (m MBGNBD) posterior(x int, T float64) bgProcess {
-	return bgProcess{m.R + float64(x), m.Alpha + T, m.A, m.B + float64(x) + 1}
-}
-
-// LogLikelihood returns the log-likelihood of one customer's (x, t_x, T)
-// (Batislam et al. 2007), in the same stable form as BGNBD's:
-//
-//	ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+1) − ln B(a, b) − (r+x) ln(α+T)
-//	       + ln(1 + a/(b+x)·((α+T)/(α+t_x))^(r+x)).
-func (m MBGNBD) LogLikelihood(s Summary) float64 {
-	x := float64(s.Frequency)
-	return lgamma(m.R+x) - lgamma(m.R) + m.R*math.Log(m.Alpha) + lbeta(m.A, m.B+x+1) - lbeta(m.A, m.B) -
-		(m.R+x)*math.Log(m.Alpha+s.T) + log1pexp(m.logOdds(s.Frequency, s.Recency, s.T))
-}
-
-// ProbabilityAlive returns P(alive at T | x, t_x, T), below 1 even for
-// customers without repeat purchases.
-func (m MBGNBD) ProbabilityAlive(s Summary) float64 {
-	return sigmoid(-m.logOdds(s.Frequency, s.Recency, s.T))
-}
-
-// ProbabilityAliveAt returns P(alive at T+t | x, t_x, T).
-func (m MBGNBD) ProbabilityAliveAt(s Summary, t float64) float64 {
-	return m.ProbabilityAlive(s) * m.posterior(s.Frequency, s.T).survival(t)
-}
-
-// ExpectedPurchases returns E[X(T, T+t) | x, t_x, T] (Batislam et al. 2007).
-func (m MBGNBD) ExpectedPurchases(s Summary, t float64) float64 {
-	return m.ProbabilityAlive(s) * m.posterior(s.Frequency, s.T).expected(t)
-}
-
-// newAlive is the probability that a new customer survives the dropout
-// chance right after their first purchase, E[1−p] = b/(a+b); after it they
-// behave as a BG/NBD customer with p ~ Beta(a, b+1).
-func (m MBGNBD) newAlive() (float64, bgProcess) {
-	return m.B / (m.A + m.B), bgProcess{m.R, m.Alpha, m.A, m.B + 1}
-}
-
-// ExpectedPurchasesNew returns E[X(t)] for a new customer:
-// b/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].
-func (m MBGNBD) ExpectedPurchasesNew(t float64) float64 {
-	w, p := m.newAlive()
-	return w * p.expected(t)
-}
-
-// ProbabilityPurchasesNew returns P(X(t) = n) for a new customer.
-func (m MBGNBD) ProbabilityPurchasesNew(n int, t float64) float64 {
-	w, p := m.newAlive()
-	return aliveOrNone(w, p.pmf(n, t), n)
-}
-
-// ProbabilityPurchases returns P(X(T, T+t) = n | x, t_x, T).
-func (m MBGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
-	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
-}
-
-// Simulate draws one summary per age in T from the model, as
-// BGNBD.Simulate does.
-func (m MBGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
-	rng = simRand(rng)
-	return simulateWith(m, T, unit, func(T float64) (int, float64) {
-		return bgProcess{m.R, m.Alpha, m.A, m.B}.simulate(rng, T, true)
-	})
-}
-
 // aliveOrNone mixes a pmf: with probability alive the customer's count is
 // n with probability pAlive, otherwise they are gone and make none.
 func aliveOrNone(alive, pAlive float64, n int) float64 {
@@ -417,4 +331,152 @@ func simulateWith(m Model, T []float64, unit Unit, draw func(T float64) (int, fl
 
 func (m BGNBD) aliveCurve(x int, T float64) func(float64) float64 { return m.posterior(x, T).expected }
 
-func (m MBGNBD) aliveCurve(x int, T float64) func(float64) float64 { return m.posterior(x, T).expected }
+// bgLik is the BG/NBD (shift 0) or MBG/NBD (shift 1) likelihood. With
+// β′ = b + x + shift it is
+//
+//	ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, β′) − ln B(a, b) − (r+x) ln(α+T)
+//	+ ln(1 + a/(β′−1)·((α+T)/(α+t_x))^(r+x)),
+//
+// the last term only for x > 0 under BG/NBD.
+type bgLik struct {
+	*patternData
+	shift float64
+}
+
+// xTerms are the per-distinct-frequency parts of the likelihood and its
+// gradient.
+type xTerms struct {
+	lg, dr     float64 // ln Γ(r+x) − ln Γ(r) and its r-derivative
+	lb, da, db float64 // ln B(a, β′) − ln B(a, b) and its a-, b-derivatives
+	lnOdds     float64 // ln(a/(β′−1))
+	invOdds    float64 // 1/(β′−1)
+}
+
+// timeTerms holds ln(α+τ) and 1/(α+τ) for a distinct age or recency τ.
+type timeTerms struct{ ln, inv float64 }
+
+func timeTable(alpha float64, u []float64) []timeTerms {
+	out := make([]timeTerms, len(u))
+	for i, v := range u {
+		out[i] = timeTerms{math.Log(alpha + v), 1 / (alpha + v)}
+	}
+	return out
+}
+
+func (l bgLik) tables(p []float64) []xTerms {
+	r, a, b := p[0], p[2], p[3]
+	lgr, psr := lgamma(r), digamma(r)
+	lbab, psab, psb := lbeta(a, b), digamma(a+b), digamma(b)
+	out := make([]xTerms, len(l.ux))
+	for j, x := range l.ux {
+		bp := b + x + l.shift
+		psabx := digamma(a + bp)
+		out[j] = xTerms{
+			lg: lgamma(r+x) - lgr, dr: digamma(r+x) - psr,
+			lb: lbeta(a, bp) - lbab, da: psab - psabx, db: digamma(bp) - psabx - psb + psab,
+			lnOdds: math.Log(a / (bp - 1)), invOdds: 1 / (bp - 1),
+		}
+	}
+	return out
+}
+
+type bgEval struct {
+	bgLik
+	p       []float64
+	tab     []xTerms
+	tT, ttx []timeTerms
+}
+
+func (l bgLik) prepare(p []float64, _ bool) evaluator {
+	return bgEval{bgLik: l, p: p, tab: l.tables(p), tT: timeTable(p[1], l.uT), ttx: timeTable(p[1], l.utx)}
+}
+
+func (e bgEval) block(lo, hi int, grad []float64) float64 {
+	l, tab, tT, ttx := e.bgLik, e.tab, e.tT, e.ttx
+	r, alpha, a := e.p[0], e.p[1], e.p[2]
+	lnAlpha := math.Log(alpha)
+	ll := 0.0
+	var g0, g1, g2, g3 float64
+	for i := lo; i < hi; i++ {
+		x, w := l.x[i], l.w[i]
+		t := &tab[l.xi[i]]
+		at, atx := tT[l.Ti[i]], ttx[l.txi[i]]
+		v := t.lg + r*lnAlpha + t.lb - (r+x)*at.ln
+		var sig, dlog float64
+		if x > 0 || l.shift > 0 {
+			// ln(1 + e^z) and its derivative e^z/(1 + e^z) from one exp.
+			dlog = at.ln - atx.ln
+			z := t.lnOdds + (r+x)*dlog
+			e := math.Exp(-math.Abs(z))
+			v += math.Max(z, 0) + math.Log1p(e)
+			if z >= 0 {
+				sig = 1 / (1 + e)
+			} else {
+				sig = e / (1 + e)
+			}
+		}
+		ll += w * v
+		if grad != nil {
+			g0 += w * (t.dr + lnAlpha - at.ln)
+			g1 += w * (r/alpha - (r+x)*at.inv)
+			g2 += w * t.da
+			g3 += w * t.db
+			if sig != 0 {
+				g0 += w * sig * dlog
+				g1 += w * sig * (r + x) * (at.inv - atx.inv)
+				g2 += w * sig / a
+				g3 -= w * sig * t.invOdds
+			}
+		}
+	}
+	if grad != nil {
+		grad[0] += g0
+		grad[1] += g1
+		grad[2] += g2
+		grad[3] += g3
+	}
+	return ll
+}
+
+// FitBGNBD fits a BG/NBD model by maximum likelihood to weighted patterns
+// (see Compress). A fit that does not converge returns the best point found
+// with a *ConvergenceError.
+func FitBGNBD(ctx context.Context, data []Pattern, opts FitOptions) (BGNBD, FitReport, error) {
+	p, rep, err := fitBG(ctx, data, opts, &bgnbdModel, 0)
+	if p == nil {
+		return BGNBD{}, rep, err
+	}
+	return bgnbdModel.build(p).(BGNBD), rep, err
+}
+
+func fitBG(ctx context.Context, data []Pattern, opts FitOptions, desc *Description, shift float64) ([]float64, FitReport, error) {
+	ps, n, err := preparePatterns(data)
+	if err != nil {
+		return nil, FitReport{Model: desc.Name}, err
+	}
+	d := newPatternData(ps)
+	start := []float64{1, defaultStart(d, n) / 4, 1, 1}
+	return maximize(ctx, fitSpec{desc: desc, start: start, lk: bgLik{d, shift}, n: n, hint: patternHint(ps, n)}, opts)
+}
+
+// patternHint returns what about the patterns can make a BG/NBD, MBG/NBD or
+// Pareto/NBD estimate run to the boundary.
+func patternHint(ps []Pattern, n float64) func() string {
+	return func() string {
+		maxX, maxT := 0, 0.0
+		for _, p := range ps {
+			maxX, maxT = max(maxX, p.Frequency), max(maxT, p.T)
+		}
+		switch {
+		case maxT == 0:
+			return fmt.Sprintf("all %v customers have age T = 0: there is no time in which to observe purchases", n)
+		case maxX == 0:
+			return fmt.Sprintf("none of the %v customers made a repeat purchase: the purchase rate and the dropout are not identified", n)
+		case maxX == 1:
+			return fmt.Sprintf("all %v customers made at most one repeat purchase: the dropout process is not identified", n)
+		case len(ps) < 4:
+			return fmt.Sprintf("only %d distinct customer histories for 4 parameters", len(ps))
+		}
+		return ""
+	}
+}

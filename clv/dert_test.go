@@ -23,7 +23,7 @@ func TestHyperUss(t *testing.T) {
 }
 
 func TestDERT(t *testing.T) {
-	m := ParetoNBD{0.5533, 10.5776, 0.6062, 11.6679}
+	m := ParetoNBD{R: 0.5533, Alpha: 10.5776, S: 0.6062, Beta: 11.6679}
 	s := Summary{Frequency: 2, Recency: 30.43, T: 38.86}
 	delta := math.Log(1.15) / 52 // 15% a year, weekly
 	d, err := m.DERT(s, delta)
@@ -44,7 +44,7 @@ func TestDERT(t *testing.T) {
 	if _, err := m.DERT(s, 0); !errors.Is(err, ErrInvalidOptions) {
 		t.Errorf("zero delta: %v", err)
 	}
-	vs, err := LifetimeValueDERT(m, FixedSpend{decimal.NewFromInt(40)}, []Summary{s}, delta, ValueOptions{Margin: 0.5})
+	vs, err := LifetimeValueDERT(m, FixedSpend{Amount: decimal.NewFromInt(40)}, []Summary{s}, delta, ValueOptions{Margin: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}

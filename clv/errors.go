@@ -3,7 +3,6 @@ package clv
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/clvkit/clvkit/internal/clip"
 )
@@ -75,16 +74,14 @@ func inaccurate(m Model, s Summary, what string) error {
 // paramText writes a model's parameters in their documented order, e.g.
 // "{r 0.2426, alpha 4.4135, a 0.7929, b 2.4258}".
 func paramText(m Model) string {
-	names := modelNames[m.Name()]
-	p := m.Params()
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %v", n, p[n])
+	d, err := Describe(m.Name())
+	if err != nil {
+		return fmt.Sprint(m.Params())
 	}
-	b.WriteByte('}')
-	return b.String()
+	p := m.Params()
+	v := make([]float64, len(d.Params))
+	for i, n := range d.Params {
+		v[i] = p[n]
+	}
+	return d.text(v)
 }

@@ -31,8 +31,8 @@ type FitOptions struct {
 	// MaxIterations bounds the optimiser's major iterations per attempt;
 	// zero means 1000.
 	MaxIterations int
-	// Start is the starting point in the model's parameter order; nil means
-	// the model's default.
+	// Start is the starting point in the model's parameter order (its
+	// Description's Params); nil means the model's default.
 	Start []float64
 	// Progress, when non-nil, is called after each major iteration.
 	Progress func(FitProgress)
@@ -195,8 +195,7 @@ func sumBlocks(ev evaluator, grad []float64, blocks, n int) float64 {
 
 // fitSpec describes one model for the generic fitter.
 type fitSpec struct {
-	model string
-	names []string
+	desc  *Description
 	start []float64
 	lk    likelihood
 	n     float64 // total weight
@@ -211,8 +210,8 @@ type fitSpec struct {
 // the infinity norm of the gradient of −LL/N in log-parameters is below
 // 1e-5 at the estimate.
 func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, FitReport, error) {
-	k := len(spec.names)
-	rep := FitReport{Model: spec.model, N: spec.n, Patterns: spec.lk.len()}
+	k := len(spec.desc.Params)
+	rep := FitReport{Model: spec.desc.Name, N: spec.n, Patterns: spec.lk.len()}
 	if opts.Penalty < 0 || math.IsNaN(opts.Penalty) || math.IsInf(opts.Penalty, 0) {
 		return nil, rep, fmt.Errorf("%w: penalty %v, want a finite non-negative number", ErrInvalidOptions, opts.Penalty)
 	}
@@ -221,7 +220,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		if len(opts.Start) != k {
 			return nil, rep, fmt.Errorf("%w: %d start values for %d parameters", ErrInvalidOptions, len(opts.Start), k)
 		}
-		if err := validatePositive(spec.model, spec.names, opts.Start); err != nil {
+		if err := spec.desc.validate(opts.Start); err != nil {
 			return nil, rep, fmt.Errorf("%w: start: %w", ErrInvalidOptions, err)
 		}
 		start = opts.Start
@@ -313,12 +312,12 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	rep.BIC = float64(k)*math.Log(spec.n) - 2*rep.LogLikelihood
 	rep.StdErrors = stdErrors(spec, est, workers)
 	if !converged {
-		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: lastReason}
+		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: lastReason}
 	}
 	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty); why != "" {
 		rep.Converged = false
 		rep.Boundary = why
-		return est, rep, &ConvergenceError{Model: spec.model, Params: est, Report: rep, Reason: why, Boundary: true}
+		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: why, Boundary: true}
 	}
 	return est, rep, nil
 }
@@ -338,7 +337,7 @@ func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty 
 	var why []string
 	for i, p := range est {
 		if p > boundaryHigh || p < boundaryLow {
-			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", spec.names[i], p))
+			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", spec.desc.Params[i], p))
 		}
 	}
 	if len(why) == 0 && penalty == 0 {
@@ -346,8 +345,8 @@ func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty 
 			why = append(why, "the likelihood is flat or not concave at the estimate (no standard errors)")
 		} else {
 			for i, p := range est {
-				if v := se[spec.names[i]] / p; v > boundaryLogSE {
-					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", spec.names[i], p, v))
+				if v := se[spec.desc.Params[i]] / p; v > boundaryLogSE {
+					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", spec.desc.Params[i], p, v))
 				}
 			}
 		}
@@ -423,7 +422,7 @@ func stdErrors(spec fitSpec, p []float64, workers int) map[string]float64 {
 		return nil
 	}
 	out := make(map[string]float64, k)
-	for i, name := range spec.names {
+	for i, name := range spec.desc.Params {
 		v := inv.At(i, i)
 		if !(v > 0) || math.IsInf(v, 0) {
 			return nil

@@ -32,17 +32,17 @@ func TestFitRecoversSimulated(t *testing.T) {
 		var err error
 		switch name {
 		case "bgnbd":
-			sim = BGNBD{p[0], p[1], p[2], p[3]}.Simulate(rng, T, UnitWeek)
+			sim = BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T, UnitWeek)
 			var f BGNBD
 			f, rep, err = FitBGNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.A, f.B}
 		case "mbgnbd":
-			sim = MBGNBD{p[0], p[1], p[2], p[3]}.Simulate(rng, T, UnitWeek)
+			sim = MBGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T, UnitWeek)
 			var f MBGNBD
 			f, rep, err = FitMBGNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.A, f.B}
 		case "pnbd":
-			sim = ParetoNBD{p[0], p[1], p[2], p[3]}.Simulate(rng, T, UnitWeek)
+			sim = ParetoNBD{R: p[0], Alpha: p[1], S: p[2], Beta: p[3]}.Simulate(rng, T, UnitWeek)
 			var f ParetoNBD
 			f, rep, err = FitParetoNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.S, f.Beta}
@@ -50,11 +50,11 @@ func TestFitRecoversSimulated(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		names := bgNames
-		if name == "pnbd" {
-			names = pnbdNames
+		d, err := Describe(name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for j, n := range names {
+		for j, n := range d.Params {
 			se := rep.StdErrors[n]
 			if !(se > 0) || math.Abs(fitted[j]-p[j]) > 4*se {
 				t.Errorf("%s %s: fitted %v, true %v, SE %v", name, n, fitted[j], p[j], se)
@@ -69,7 +69,7 @@ func TestFitCompressedEqualsExpanded(t *testing.T) {
 	for i := range T {
 		T[i] = float64(rng.IntN(365)+1) / 7
 	}
-	sim := BGNBD{0.4, 3, 0.8, 2.5}.Simulate(rng, T, UnitWeek)
+	sim := BGNBD{R: 0.4, Alpha: 3, A: 0.8, B: 2.5}.Simulate(rng, T, UnitWeek)
 	ones := make([]Pattern, len(sim))
 	for i, s := range sim {
 		ones[i] = Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 1}

@@ -20,22 +20,22 @@ type GammaGamma struct {
 	P, Q, Gamma float64
 }
 
-var ggNames = []string{"p", "q", "gamma"}
+// ggModel describes Gamma-Gamma: its name and its parameters in order.
+var ggModel = Description{Name: "gg", Title: "Gamma-Gamma", Params: []string{"p", "q", "gamma"},
+	build: func(p []float64) Model { return GammaGamma{P: p[0], Q: p[1], Gamma: p[2]} }}
+
+func (m GammaGamma) vector() []float64 { return []float64{m.P, m.Q, m.Gamma} }
 
 // Name returns "gg".
-func (GammaGamma) Name() string { return "gg" }
+func (GammaGamma) Name() string { return ggModel.Name }
 
 // Params returns p, q and gamma.
-func (m GammaGamma) Params() map[string]float64 {
-	return map[string]float64{"p": m.P, "q": m.Q, "gamma": m.Gamma}
-}
+func (m GammaGamma) Params() map[string]float64 { return ggModel.paramMap(m.vector()) }
 
 // Validate reports whether all parameters are finite and positive. A model
 // with Q ≤ 1 is valid to hold (a fit may end there) but has no mean spend;
 // the spend methods report it.
-func (m GammaGamma) Validate() error {
-	return validatePositive("Gamma-Gamma", ggNames, []float64{m.P, m.Q, m.Gamma})
-}
+func (m GammaGamma) Validate() error { return ggModel.validate(m.vector()) }
 
 func (m GammaGamma) checkMean() error {
 	if err := m.Validate(); err != nil {
@@ -164,7 +164,9 @@ type ggLik struct{ obs []SpendObservation }
 
 func (l ggLik) len() int { return len(l.obs) }
 
-func (l ggLik) prepare(p []float64, _ bool) evaluator { return ggEval{l, GammaGamma{p[0], p[1], p[2]}} }
+func (l ggLik) prepare(p []float64, _ bool) evaluator {
+	return ggEval{l, ggModel.build(p).(GammaGamma)}
+}
 
 type ggEval struct {
 	ggLik
@@ -201,7 +203,7 @@ func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions)
 			continue
 		}
 		if o.Frequency < 1 || !(o.Mean > 0) || math.IsInf(o.Mean, 0) || math.IsNaN(o.Weight) || math.IsInf(o.Weight, 0) || o.Weight < 0 {
-			return GammaGamma{}, FitReport{Model: "gg"}, fmt.Errorf(
+			return GammaGamma{}, FitReport{Model: ggModel.Name}, fmt.Errorf(
 				"%w: spend observation %d: frequency %d, mean %s, weight %s (want frequency ≥ 0, a finite non-negative mean and a finite non-negative weight)",
 				ErrInvalidSummary, i, o.Frequency, clip.Float(o.Mean), clip.Float(o.Weight))
 		}
@@ -214,7 +216,7 @@ func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions)
 		excludedBy = nil
 	}
 	if len(kept) == 0 {
-		return GammaGamma{}, FitReport{Model: "gg", Excluded: excluded, ExcludedBy: excludedBy}, fmt.Errorf("%w: no repeat buyers with positive weight and positive spend (%d left out)", ErrNoData, excluded)
+		return GammaGamma{}, FitReport{Model: ggModel.Name, Excluded: excluded, ExcludedBy: excludedBy}, fmt.Errorf("%w: no repeat buyers with positive weight and positive spend (%d left out)", ErrNoData, excluded)
 	}
 	kept, n := canonical(kept, func(a, b SpendObservation) int {
 		if c := cmp.Compare(a.Frequency, b.Frequency); c != 0 {
@@ -229,7 +231,7 @@ func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions)
 	// Start at p = 1, q = 2, γ = mean spend, whose population mean is the
 	// sample mean.
 	start := []float64{1, 2, meanZ / n}
-	p, rep, err := maximize(ctx, fitSpec{model: "gg", names: ggNames, start: start, lk: ggLik{kept}, n: n}, opts)
+	p, rep, err := maximize(ctx, fitSpec{desc: &ggModel, start: start, lk: ggLik{kept}, n: n}, opts)
 	rep.Excluded, rep.ExcludedBy = excluded, excludedBy
 	if ce, ok := err.(*ConvergenceError); ok {
 		ce.Report.Excluded, ce.Report.ExcludedBy = excluded, excludedBy
@@ -237,5 +239,5 @@ func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions)
 	if p == nil {
 		return GammaGamma{}, rep, err
 	}
-	return GammaGamma{p[0], p[1], p[2]}, rep, err
+	return ggModel.build(p).(GammaGamma), rep, err
 }

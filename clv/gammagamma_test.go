@@ -58,7 +58,7 @@ func TestGammaGammaCDNOW(t *testing.T) {
 
 func TestPropGammaGammaSpendBetweenMeans(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		m := GammaGamma{rapid.Float64Range(0.1, 20).Draw(t, "p"), rapid.Float64Range(1.01, 20).Draw(t, "q"), rapid.Float64Range(0.1, 100).Draw(t, "gamma")}
+		m := GammaGamma{P: rapid.Float64Range(0.1, 20).Draw(t, "p"), Q: rapid.Float64Range(1.01, 20).Draw(t, "q"), Gamma: rapid.Float64Range(0.1, 100).Draw(t, "gamma")}
 		x := rapid.IntRange(0, 500).Draw(t, "x")
 		mean := rapid.Float64Range(0.01, 1000).Draw(t, "mean")
 		pop, err := m.PopulationMeanSpend()
@@ -77,7 +77,7 @@ func TestPropGammaGammaSpendBetweenMeans(t *testing.T) {
 }
 
 func TestGammaGammaQAtMostOne(t *testing.T) {
-	m := GammaGamma{2, 0.9, 10}
+	m := GammaGamma{P: 2, Q: 0.9, Gamma: 10}
 	if _, err := m.PopulationMeanSpend(); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("q<=1 population mean: %v", err)
 	}

@@ -27,11 +27,11 @@ func genModel(t *rapid.T) TransactionModel {
 	p := func(name string) float64 { return math.Exp(rapid.Float64Range(-3, 3).Draw(t, name)) }
 	switch rapid.IntRange(0, 2).Draw(t, "kind") {
 	case 0:
-		return BGNBD{p("r"), p("alpha"), p("a"), p("b")}
+		return BGNBD{R: p("r"), Alpha: p("alpha"), A: p("a"), B: p("b")}
 	case 1:
-		return MBGNBD{p("r"), p("alpha"), p("a"), p("b")}
+		return MBGNBD{R: p("r"), Alpha: p("alpha"), A: p("a"), B: p("b")}
 	default:
-		return ParetoNBD{p("r"), p("alpha"), p("s"), p("beta")}
+		return ParetoNBD{R: p("r"), Alpha: p("alpha"), S: p("s"), Beta: p("beta")}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -64,30 +65,6 @@ var (
 	_ TransactionModel = MBGNBD{}
 	_ TransactionModel = ParetoNBD{}
 )
-
-// Name returns "bgnbd".
-func (BGNBD) Name() string { return "bgnbd" }
-
-// Name returns "mbgnbd".
-func (MBGNBD) Name() string { return "mbgnbd" }
-
-// Name returns "pnbd".
-func (ParetoNBD) Name() string { return "pnbd" }
-
-// Params returns r, alpha, a and b.
-func (m BGNBD) Params() map[string]float64 {
-	return map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
-}
-
-// Params returns r, alpha, a and b.
-func (m MBGNBD) Params() map[string]float64 {
-	return map[string]float64{"r": m.R, "alpha": m.Alpha, "a": m.A, "b": m.B}
-}
-
-// Params returns r, alpha, s and beta.
-func (m ParetoNBD) Params() map[string]float64 {
-	return map[string]float64{"r": m.R, "alpha": m.Alpha, "s": m.S, "beta": m.Beta}
-}
 
 // modelVersion is the version of the JSON form written by MarshalModel.
 const modelVersion = 1
@@ -155,21 +132,15 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 	return m, &rep, nil
 }
 
-// modelNames lists each model's parameter names in order.
-var modelNames = map[string][]string{
-	"bgnbd": bgNames, "mbgnbd": bgNames, "pnbd": pnbdNames, "bgbb": bgbbNames, "sbg": sbgNames, "gg": ggNames,
-}
-
-// NewModel returns the model with the given name ("bgnbd", "mbgnbd",
-// "pnbd", "bgbb", "sbg" or "gg") and parameters, checking that every
-// parameter is present, known and valid.
+// NewModel returns the model with the given name (see Models) and
+// parameters, checking that every parameter is present, known and valid.
 func NewModel(name string, params map[string]float64) (Model, error) {
-	names, ok := modelNames[name]
-	if !ok {
-		return nil, fmt.Errorf("%w: unknown model %q (want bgnbd, mbgnbd, pnbd, bgbb, sbg or gg)", ErrInvalidParams, name)
+	d, err := Describe(name)
+	if err != nil {
+		return nil, err
 	}
-	v := make([]float64, len(names))
-	for i, n := range names {
+	v := make([]float64, len(d.Params))
+	for i, n := range d.Params {
 		p, ok := params[n]
 		if !ok {
 			return nil, fmt.Errorf("%w: %s: missing parameter %q", ErrInvalidParams, name, n)
@@ -177,25 +148,11 @@ func NewModel(name string, params map[string]float64) (Model, error) {
 		v[i] = p
 	}
 	for k := range params {
-		if !slices.Contains(names, k) {
-			return nil, fmt.Errorf("%w: %s: unknown parameter %q", ErrInvalidParams, name, k)
+		if !slices.Contains(d.Params, k) {
+			return nil, fmt.Errorf("%w: %s: unknown parameter %q", ErrInvalidParams, name, clip.Value(k))
 		}
 	}
-	var m Model
-	switch name {
-	case "bgnbd":
-		m = BGNBD{v[0], v[1], v[2], v[3]}
-	case "mbgnbd":
-		m = MBGNBD{v[0], v[1], v[2], v[3]}
-	case "pnbd":
-		m = ParetoNBD{v[0], v[1], v[2], v[3]}
-	case "bgbb":
-		m = BGBB{v[0], v[1], v[2], v[3]}
-	case "sbg":
-		m = SBG{v[0], v[1]}
-	default:
-		m = GammaGamma{v[0], v[1], v[2]}
-	}
+	m := d.build(v)
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -219,8 +176,9 @@ type Prediction struct {
 // finite is never returned; where a model cannot compute a value to its
 // documented accuracy the error wraps ErrInaccurate and names the model, its
 // parameters and the customer. The expectation of an alive customer depends
-// on the history only through (x, T), so it is computed once per distinct
-// pair. The work is spread over runtime.GOMAXPROCS(0) goroutines; each
+// on the history only through (x, T), so for the package's models it is
+// computed once per distinct pair; any other TransactionModel is evaluated
+// customer by customer, with the same results. The work is spread over runtime.GOMAXPROCS(0) goroutines; each
 // prediction is computed independently, so the result does not depend on
 // how it is split.
 func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, error) {

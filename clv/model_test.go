@@ -146,8 +146,8 @@ func TestPropExtremeInputsFinite(t *testing.T) {
 }
 
 func TestModelJSONRoundTrip(t *testing.T) {
-	for _, m := range []Model{BGNBD{0.1, 2.5, 0.3, 4}, MBGNBD{1.0 / 3, 7, 0.9, 1.6}, ParetoNBD{0.55, 10.5, 0.6, 11.7},
-		BGBB{1.2, 0.75, 0.66, 2.78}, SBG{0.704, 1.182}, GammaGamma{6.25, 3.74, 15.45}} {
+	for _, m := range []Model{BGNBD{R: 0.1, Alpha: 2.5, A: 0.3, B: 4}, MBGNBD{R: 1.0 / 3, Alpha: 7, A: 0.9, B: 1.6}, ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 11.7},
+		BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}, SBG{Alpha: 0.704, Beta: 1.182}, GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.45}} {
 		rep := &FitReport{LogLikelihood: -12.5, N: 10, Iterations: 3, Converged: true, StdErrors: map[string]float64{"r": 0.1}}
 		b, err := MarshalModel(m, rep)
 		if err != nil {
@@ -199,7 +199,7 @@ func FuzzUnmarshalModel(f *testing.F) {
 }
 
 func TestPredict(t *testing.T) {
-	m := BGNBD{0.2426, 4.4135, 0.7929, 2.4258}
+	m := BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}
 	preds, err := Predict(m, []Summary{{ID: "a", Frequency: 2, Recency: 30.43, T: 38.86}, {ID: "b", T: 10}}, 39)
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ var benchSizes = []int{10_000, 100_000, 1_000_000}
 
 func BenchmarkFit(b *testing.B) {
 	ctx := context.Background()
-	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, MBGNBD{0.5, 6.2, 0.9, 1.6}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+	for _, m := range []TransactionModel{BGNBD{R: 0.25, Alpha: 4.4, A: 0.8, B: 2.4}, MBGNBD{R: 0.5, Alpha: 6.2, A: 0.9, B: 1.6}, ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}} {
 		for _, n := range benchSizes {
 			if _, ok := m.(ParetoNBD); ok && n > 100_000 && testing.Short() {
 				continue
@@ -60,7 +60,7 @@ func BenchmarkFit(b *testing.B) {
 }
 
 func BenchmarkPredict(b *testing.B) {
-	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, MBGNBD{0.5, 6.2, 0.9, 1.6}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+	for _, m := range []TransactionModel{BGNBD{R: 0.25, Alpha: 4.4, A: 0.8, B: 2.4}, MBGNBD{R: 0.5, Alpha: 6.2, A: 0.9, B: 1.6}, ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}} {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%s/customers=%d", m.Name(), n), func(b *testing.B) {
 				ss := simulatedCohort(m, n)
@@ -76,8 +76,8 @@ func BenchmarkPredict(b *testing.B) {
 }
 
 func BenchmarkLifetimeValue(b *testing.B) {
-	gg := GammaGamma{6.25, 3.74, 15.45}
-	for _, m := range []TransactionModel{BGNBD{0.25, 4.4, 0.8, 2.4}, ParetoNBD{0.55, 10.6, 0.6, 11.7}} {
+	gg := GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.45}
+	for _, m := range []TransactionModel{BGNBD{R: 0.25, Alpha: 4.4, A: 0.8, B: 2.4}, ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}} {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%s/customers=%d", m.Name(), n), func(b *testing.B) {
 				ss := simulatedCohort(m, n)
@@ -102,7 +102,7 @@ func BenchmarkFitBGBB(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
-			ps := BGBB{1.2, 0.75, 0.66, 2.78}.Simulate(rand.New(rand.NewPCG(1, 2)), n, 6)
+			ps := BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}.Simulate(rand.New(rand.NewPCG(1, 2)), n, 6)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, _, err := FitBGBB(ctx, ps, FitOptions{}); err != nil {
@@ -117,7 +117,7 @@ func BenchmarkFitSBG(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
-			life := SBG{0.7, 1.2}.Simulate(rand.New(rand.NewPCG(1, 2)), n)
+			life := SBG{Alpha: 0.7, Beta: 1.2}.Simulate(rand.New(rand.NewPCG(1, 2)), n)
 			obs := make([]SBGObservation, n)
 			for i, l := range life {
 				// Observed over 12 periods: churned by then or still there.

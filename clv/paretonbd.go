@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -15,12 +16,20 @@ type ParetoNBD struct {
 	R, Alpha, S, Beta float64
 }
 
-var pnbdNames = []string{"r", "alpha", "s", "beta"}
+// pnbdModel describes Pareto/NBD: its name and its parameters in order.
+var pnbdModel = Description{Name: "pnbd", Title: "Pareto/NBD", Params: []string{"r", "alpha", "s", "beta"},
+	build: func(p []float64) Model { return ParetoNBD{R: p[0], Alpha: p[1], S: p[2], Beta: p[3]} }}
+
+func (m ParetoNBD) vector() []float64 { return []float64{m.R, m.Alpha, m.S, m.Beta} }
+
+// Name returns "pnbd".
+func (ParetoNBD) Name() string { return pnbdModel.Name }
+
+// Params returns r, alpha, s and beta.
+func (m ParetoNBD) Params() map[string]float64 { return pnbdModel.paramMap(m.vector()) }
 
 // Validate reports whether all parameters are finite and positive.
-func (m ParetoNBD) Validate() error {
-	return validatePositive("Pareto/NBD", pnbdNames, []float64{m.R, m.Alpha, m.S, m.Beta})
-}
+func (m ParetoNBD) Validate() error { return pnbdModel.validate(m.vector()) }
 
 // pnbdTerms holds the pieces of the Pareto/NBD likelihood of one customer
 // (Hardie's note 008), in logs:
@@ -315,4 +324,103 @@ func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
 func (m ParetoNBD) aliveCurve(x int, T float64) func(float64) float64 {
 	xf := float64(x)
 	return func(t float64) float64 { return expectedAlive(m.R+xf, m.Alpha+T, m.S, m.Beta+T, t) }
+}
+
+// pnbdLik is the Pareto/NBD likelihood. Its ₂F₁ terms depend on a
+// pattern's (x, τ) only, for τ = t_x and τ = T, so they are computed once per
+// distinct pair per evaluation and shared by the patterns.
+type pnbdLik struct {
+	*patternData
+	pairX, pairTau []float64 // distinct (x, τ) pairs
+	p1, p2         []int32   // each pattern's (x, t_x) and (x, T) pair
+}
+
+func newPnbdLik(d *patternData) pnbdLik {
+	l := pnbdLik{patternData: d, p1: make([]int32, d.len()), p2: make([]int32, d.len())}
+	type key struct{ x, tau float64 }
+	seen := map[key]int32{}
+	pair := func(x, tau float64) int32 {
+		k := key{x, tau}
+		j, ok := seen[k]
+		if !ok {
+			j = int32(len(l.pairX))
+			seen[k] = j
+			l.pairX = append(l.pairX, x)
+			l.pairTau = append(l.pairTau, tau)
+		}
+		return j
+	}
+	for i := range d.x {
+		l.p1[i] = pair(d.x[i], d.tx[i])
+		l.p2[i] = pair(d.x[i], d.T[i])
+	}
+	return l
+}
+
+type pnbdEval struct {
+	pnbdLik
+	m      ParetoNBD
+	l      []float64
+	d      [][4]float64
+	lg, dg []float64 // per distinct x
+}
+
+func (l pnbdLik) prepare(p []float64, grad bool) evaluator {
+	e := pnbdEval{pnbdLik: l, m: pnbdModel.build(p).(ParetoNBD)}
+	e.l = make([]float64, len(l.pairX))
+	if grad {
+		e.d = make([][4]float64, len(l.pairX))
+	}
+	for j := range l.pairX {
+		var d [4]float64
+		e.l[j], d = e.m.tau(l.pairX[j], l.pairTau[j], grad)
+		if grad {
+			e.d[j] = d
+		}
+	}
+	e.lg = make([]float64, len(l.ux))
+	e.dg = make([]float64, len(l.ux))
+	lgr, psr := lgamma(e.m.R), digamma(e.m.R)
+	for j, x := range l.ux {
+		e.lg[j] = lgamma(e.m.R+x) - lgr
+		if grad {
+			e.dg[j] = digamma(e.m.R+x) - psr
+		}
+	}
+	return e
+}
+
+func (e pnbdEval) block(lo, hi int, grad []float64) float64 {
+	m := e.m
+	ll := 0.0
+	for i := lo; i < hi; i++ {
+		x, T := e.x[i], e.T[i]
+		var t pnbdTerms
+		t.l0 = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+		t.l1, t.l2 = e.l[e.p1[i]], e.l[e.p2[i]]
+		if grad != nil {
+			t.d0 = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+			t.d1, t.d2 = e.d[e.p1[i]], e.d[e.p2[i]]
+		}
+		xi := e.xi[i]
+		v, _ := m.combine(x, t, e.lg[xi], e.dg[xi], e.w[i], grad)
+		ll += e.w[i] * v
+	}
+	return ll
+}
+
+// FitParetoNBD fits a Pareto/NBD model by maximum likelihood to weighted
+// patterns.
+func FitParetoNBD(ctx context.Context, data []Pattern, opts FitOptions) (ParetoNBD, FitReport, error) {
+	ps, n, err := preparePatterns(data)
+	if err != nil {
+		return ParetoNBD{}, FitReport{Model: pnbdModel.Name}, err
+	}
+	d := newPatternData(ps)
+	s := defaultStart(d, n) / 4
+	p, rep, err := maximize(ctx, fitSpec{desc: &pnbdModel, start: []float64{1, s, 1, s}, lk: newPnbdLik(d), n: n, hint: patternHint(ps, n)}, opts)
+	if p == nil {
+		return ParetoNBD{}, rep, err
+	}
+	return pnbdModel.build(p).(ParetoNBD), rep, err
 }

@@ -20,16 +20,20 @@ type SBG struct {
 	Alpha, Beta float64
 }
 
-var sbgNames = []string{"alpha", "beta"}
+// sbgModel describes sBG: its name and its parameters in order.
+var sbgModel = Description{Name: "sbg", Title: "sBG", Params: []string{"alpha", "beta"},
+	build: func(p []float64) Model { return SBG{Alpha: p[0], Beta: p[1]} }}
+
+func (m SBG) vector() []float64 { return []float64{m.Alpha, m.Beta} }
 
 // Name returns "sbg".
-func (SBG) Name() string { return "sbg" }
+func (SBG) Name() string { return sbgModel.Name }
 
 // Params returns alpha and beta.
-func (m SBG) Params() map[string]float64 { return map[string]float64{"alpha": m.Alpha, "beta": m.Beta} }
+func (m SBG) Params() map[string]float64 { return sbgModel.paramMap(m.vector()) }
 
 // Validate reports whether both parameters are finite and positive.
-func (m SBG) Validate() error { return validatePositive("sBG", sbgNames, []float64{m.Alpha, m.Beta}) }
+func (m SBG) Validate() error { return sbgModel.validate(m.vector()) }
 
 // ChurnProbability returns P(T = t), the probability that a new subscriber's
 // last period is t (t ≥ 1): B(α+1, β+t−1)/B(α, β).
@@ -226,7 +230,7 @@ type sbgLik struct{ obs []SBGObservation }
 
 func (l sbgLik) len() int { return len(l.obs) }
 
-func (l sbgLik) prepare(p []float64, _ bool) evaluator { return sbgEval{l, SBG{p[0], p[1]}} }
+func (l sbgLik) prepare(p []float64, _ bool) evaluator { return sbgEval{l, sbgModel.build(p).(SBG)} }
 
 type sbgEval struct {
 	sbgLik
@@ -251,14 +255,14 @@ func (e sbgEval) block(lo, hi int, grad []float64) float64 {
 func FitSBG(ctx context.Context, obs []SBGObservation, opts FitOptions) (SBG, FitReport, error) {
 	kept, _, err := keepPositive(obs, "observation", SBGObservation.Validate, func(o SBGObservation) float64 { return o.Weight })
 	if err != nil {
-		return SBG{}, FitReport{Model: "sbg"}, err
+		return SBG{}, FitReport{Model: sbgModel.Name}, err
 	}
 	kept, n := canonical(kept, compareSBG, func(o SBGObservation) float64 { return o.Weight }, func(o *SBGObservation, w float64) { o.Weight += w })
-	p, rep, err := maximize(ctx, fitSpec{model: "sbg", names: sbgNames, start: []float64{1, 1}, lk: sbgLik{kept}, n: n}, opts)
+	p, rep, err := maximize(ctx, fitSpec{desc: &sbgModel, start: []float64{1, 1}, lk: sbgLik{kept}, n: n}, opts)
 	if p == nil {
 		return SBG{}, rep, err
 	}
-	return SBG{p[0], p[1]}, rep, err
+	return sbgModel.build(p).(SBG), rep, err
 }
 
 // compareSBG orders observations by periods, churns first.

@@ -46,8 +46,8 @@ func TestSBGPublished(t *testing.T) {
 		want []float64
 		tol  float64
 	}{
-		{SBG{3.80, 15.20}, []float64{3.31, 3.45, 3.59, 3.72, 3.84}, 0.006},
-		{SBG{0.067, 0.267}, []float64{7.68, 9.46, 9.86, 10.06, 10.19}, 0.012},
+		{SBG{Alpha: 3.80, Beta: 15.20}, []float64{3.31, 3.45, 3.59, 3.72, 3.84}, 0.006},
+		{SBG{Alpha: 0.067, Beta: 0.267}, []float64{7.68, 9.46, 9.86, 10.06, 10.19}, 0.012},
 	} {
 		for k, want := range c.want {
 			got, err := c.m.DERL(0.10, k+1)
@@ -64,7 +64,7 @@ func TestSBGPublished(t *testing.T) {
 func TestPropSBG(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := func(name string) float64 { return math.Exp(rapid.Float64Range(-3, 3).Draw(t, name)) }
-		m := SBG{p("alpha"), p("beta")}
+		m := SBG{Alpha: p("alpha"), Beta: p("beta")}
 		d := rapid.Float64Range(0.001, 1).Draw(t, "d")
 		prevS, prevR := 1.0, 0.0
 		total := 0.0
@@ -101,14 +101,14 @@ func TestPropSBGAndGammaGammaGradients(t *testing.T) {
 		}{
 			{func(q, g []float64) float64 {
 				o := SBGObservation{Periods: 7, Churned: true, Weight: 1}
-				ll, da, db := SBG{q[0], q[1]}.logLik(o)
+				ll, da, db := SBG{Alpha: q[0], Beta: q[1]}.logLik(o)
 				if g != nil {
 					g[0], g[1] = da, db
 				}
 				return ll
 			}, []float64{p("a"), p("b")}},
 			{func(q, g []float64) float64 {
-				return GammaGamma{q[0], q[1], q[2]}.logLik(SpendObservation{Frequency: 3, Mean: 21.5, Weight: 1}, g)
+				return GammaGamma{P: q[0], Q: q[1], Gamma: q[2]}.logLik(SpendObservation{Frequency: 3, Mean: 21.5, Weight: 1}, g)
 			}, []float64{p("p"), p("q"), p("g")}},
 		}
 		for _, c := range checks {

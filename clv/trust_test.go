@@ -49,7 +49,7 @@ func TestParetoAliveWhereSeriesIsSlow(t *testing.T) {
 }
 
 func TestAliveAtLongHorizon(t *testing.T) {
-	m := BGNBD{0.24, 1e-5, 0.79, 2.4}
+	m := BGNBD{R: 0.24, Alpha: 1e-5, A: 0.79, B: 2.4}
 	within(t, "BG/NBD P(alive at 39), tiny alpha", m.ProbabilityAliveAt(Summary{}, 39), 0.0452, 5e-5)
 	// Large r: a probability, never negative, and not increasing in t.
 	big := BGNBD{R: 5000, Alpha: 10, A: 0.8, B: 2.5}
@@ -64,7 +64,7 @@ func TestAliveAtLongHorizon(t *testing.T) {
 }
 
 func TestDERTLargeShape(t *testing.T) {
-	for _, m := range []ParetoNBD{{1, 1, 300, 300}, {1000, 1, 1000, 1}} {
+	for _, m := range []ParetoNBD{{R: 1, Alpha: 1, S: 300, Beta: 300}, {R: 1000, Alpha: 1, S: 1000, Beta: 1}} {
 		for _, delta := range []float64{1e-4, 0.01, 0.1} {
 			d, err := m.DERT(Summary{Frequency: 2, Recency: 3, T: 5}, delta)
 			// {1000, 1, 1000, 1}: dropout rates near 1000 per unit, so
@@ -77,7 +77,7 @@ func TestDERTLargeShape(t *testing.T) {
 }
 
 func TestDELSmallDiscount(t *testing.T) {
-	d, err := SBG{0.668, 3.806}.DEL(1e-6)
+	d, err := SBG{Alpha: 0.668, Beta: 3.806}.DEL(1e-6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestDELSmallDiscount(t *testing.T) {
 func TestPredictRefusesNonFinite(t *testing.T) {
 	ss := []Summary{{ID: "c1", Frequency: 2, Recency: 3, T: 5}}
 	for _, m := range []TransactionModel{
-		BGNBD{1e308, 1e308, 1e308, 1e308},
-		BGNBD{5e-324, 5e-324, 5e-324, 5e-324},
-		ParetoNBD{1e308, 5e-324, 1e308, 5e-324},
-		MBGNBD{1e308, 5e-324, 5e-324, 1e308},
+		BGNBD{R: 1e308, Alpha: 1e308, A: 1e308, B: 1e308},
+		BGNBD{R: 5e-324, Alpha: 5e-324, A: 5e-324, B: 5e-324},
+		ParetoNBD{R: 1e308, Alpha: 5e-324, S: 1e308, Beta: 5e-324},
+		MBGNBD{R: 1e308, Alpha: 5e-324, A: 5e-324, B: 1e308},
 	} {
 		ps, err := Predict(m, ss, 10)
 		if err == nil {
@@ -123,7 +123,7 @@ func TestDegenerateFitsAreReported(t *testing.T) {
 			t.Errorf("BG/NBD on %s: boundary error without a reason in the report", name)
 		}
 	}
-	_, rep, err := FitBGNBD(ctx, []Pattern{{0, 0, 4, 1}, {1, 1, 4, 1}}, FitOptions{})
+	_, rep, err := FitBGNBD(ctx, []Pattern{{Frequency: 0, Recency: 0, T: 4, Weight: 1}, {Frequency: 1, Recency: 1, T: 4, Weight: 1}}, FitOptions{})
 	if !errors.Is(err, ErrBoundary) || !strings.Contains(rep.Boundary, "at most one repeat purchase") {
 		t.Errorf("two customers: %v; boundary %q", err, rep.Boundary)
 	}
@@ -137,7 +137,7 @@ func TestFitsIgnoreInputOrder(t *testing.T) {
 		T[i] = float64(rng.IntN(300)+1) / 7
 	}
 	ps := make([]Pattern, 0, len(T))
-	for _, s := range (BGNBD{0.3, 4, 0.8, 2.4}).Simulate(rng, T, UnitWeek) {
+	for _, s := range (BGNBD{R: 0.3, Alpha: 4, A: 0.8, B: 2.4}).Simulate(rng, T, UnitWeek) {
 		// Non-integer weights make the order of addition visible.
 		ps = append(ps, Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 0.1 + rng.Float64()})
 	}
@@ -166,7 +166,7 @@ func TestFitsIgnoreInputOrder(t *testing.T) {
 }
 
 func TestWorkLimits(t *testing.T) {
-	m := BGNBD{0.24, 4.4, 0.79, 2.4}
+	m := BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}
 	ss := []Summary{{ID: "a", Frequency: 1, Recency: 1, T: 2}}
 	if _, err := Predict(m, ss, 1e18); !errors.Is(err, ErrInvalidOptions) {
 		t.Errorf("horizon 1e18: %v", err)
@@ -211,13 +211,13 @@ func TestNilAndZeroValues(t *testing.T) {
 	if _, err := s.Tracking(nil, 1); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("Tracking(nil): %v", err)
 	}
-	if got := (BGNBD{0.24, 4.4, 0.79, 2.4}).Simulate(nil, []float64{1, 2}, UnitWeek); len(got) != 2 {
+	if got := (BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1, 2}, UnitWeek); len(got) != 2 {
 		t.Errorf("Simulate with a nil source: %v", got)
 	}
-	if got := (BGNBD{-1, 4.4, 0.79, 2.4}).Simulate(nil, []float64{1}, UnitWeek); got != nil {
+	if got := (BGNBD{R: -1, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1}, UnitWeek); got != nil {
 		t.Errorf("Simulate with invalid parameters: %v", got)
 	}
-	if got := (SBG{0.5, 1e6}).Simulate(nil, 3); len(got) != 3 {
+	if got := (SBG{Alpha: 0.5, Beta: 1e6}).Simulate(nil, 3); len(got) != 3 {
 		t.Errorf("sBG Simulate with tiny churn: %v", got)
 	}
 }

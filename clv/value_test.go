@@ -12,10 +12,10 @@ import (
 func TestLifetimeValue(t *testing.T) {
 	// A Pareto/NBD customer at the model's mean: checked against the sum
 	// written out by hand.
-	m := ParetoNBD{0.55, 10.58, 0.61, 11.67}
+	m := ParetoNBD{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67}
 	s := Summary{ID: "a", Frequency: 2, Recency: 30.43, T: 38.86, MonetaryValue: decimal.NewFromInt(20), Unit: UnitWeek}
 	opts := ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3}
-	vs, err := LifetimeValue(m, FixedSpend{decimal.RequireFromString("25.50")}, []Summary{s}, opts)
+	vs, err := LifetimeValue(m, FixedSpend{Amount: decimal.RequireFromString("25.50")}, []Summary{s}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestPropLifetimeValueFastPathAgrees(t *testing.T) {
 			ss = append(ss, s)
 		}
 		o := ValueOptions{Steps: 6, StepLength: 4.345, DiscountRate: 0.01}
-		spend := FixedSpend{decimal.NewFromInt(25)}
+		spend := FixedSpend{Amount: decimal.NewFromInt(25)}
 		fast, err := LifetimeValue(m, spend, ss, o)
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +121,7 @@ func TestPropLifetimeValue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := genModel(t)
 		s := genSummary(t)
-		spend := FixedSpend{decimal.New(rapid.Int64Range(0, 100000).Draw(t, "cents"), -2)}
+		spend := FixedSpend{Amount: decimal.New(rapid.Int64Range(0, 100000).Draw(t, "cents"), -2)}
 		steps := rapid.IntRange(1, 24).Draw(t, "steps")
 		o := ValueOptions{Steps: steps, StepLength: rapid.Float64Range(0.1, 10).Draw(t, "L"),
 			DiscountRate: rapid.Float64Range(0, 0.5).Draw(t, "d"), Continuous: rapid.Bool().Draw(t, "cont")}

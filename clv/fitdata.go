@@ -1,0 +1,60 @@
+package clv
+
+// patternData is the struct-of-arrays form of patterns used by the
+// likelihoods. Each pattern's frequency, age and recency are also mapped to
+// tables of distinct values, so that gamma-function terms are computed once
+// per distinct x and logarithms once per distinct T or t_x per evaluation,
+// not once per pattern: day-resolution data has a few hundred distinct ages
+// however many customers there are.
+type patternData struct {
+	x, tx, T, w []float64
+	xi, Ti, txi []int32
+	ux, uT, utx []float64 // distinct frequencies, ages, recencies
+}
+
+// distinct maps each value to its index in the returned table of distinct
+// values (in first-seen order).
+func distinct(vals []float64) ([]int32, []float64) {
+	idx := make([]int32, len(vals))
+	seen := map[float64]int32{}
+	var table []float64
+	for i, v := range vals {
+		j, ok := seen[v]
+		if !ok {
+			j = int32(len(table))
+			seen[v] = j
+			table = append(table, v)
+		}
+		idx[i] = j
+	}
+	return idx, table
+}
+
+func newPatternData(ps []Pattern) *patternData {
+	d := &patternData{
+		x: make([]float64, len(ps)), tx: make([]float64, len(ps)), T: make([]float64, len(ps)), w: make([]float64, len(ps)),
+	}
+	for i, p := range ps {
+		d.x[i], d.tx[i], d.T[i], d.w[i] = float64(p.Frequency), p.Recency, p.T, p.Weight
+	}
+	d.xi, d.ux = distinct(d.x)
+	d.Ti, d.uT = distinct(d.T)
+	d.txi, d.utx = distinct(d.tx)
+	return d
+}
+
+func (d *patternData) len() int { return len(d.x) }
+
+// defaultStart returns a starting point scaled to the data: rates start at
+// one purchase per mean customer age.
+func defaultStart(d *patternData, n float64) float64 {
+	meanT := 0.0
+	for i, T := range d.T {
+		meanT += d.w[i] * T
+	}
+	meanT /= n
+	if !(meanT > 0) {
+		return 1
+	}
+	return meanT
+}
