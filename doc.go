@@ -22,7 +22,7 @@
 //   - pesca plans sequential offers across the five P.E.S.C.A. perspectives
 //     (Product, Experiences, Service, Content, Allies).
 //   - examples holds runnable programs: quickstart (the whole pipeline on
-//     built-in data, with charts), one program per seed scenario (hotel,
+//     built-in data, with charts), one program per scenario (hotel,
 //     ladder, prime, pesca, offers, cdnow) and clvtool, a command-line tool
 //     over the library for analysts and for checking it against other
 //     tools.
@@ -30,7 +30,9 @@
 // Data flows one way: transactions → summaries → fitted models →
 // per-customer predictions and value → phases, segments, rungs → decisions
 // and plans. Money crosses every public boundary as decimal.Decimal from
-// github.com/shopspring/decimal; probabilities and rates are float64.
+// github.com/shopspring/decimal, rounded by one policy (clv.Money);
+// probabilities and rates are float64. Every decision carries a
+// clv.Explanation whose Rule is a constant of the package that made it.
 //
 // A short example, summarising a log as Python lifetimes would:
 //

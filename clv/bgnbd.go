@@ -18,7 +18,16 @@ import (
 // Alpha is in the data's time unit; all methods take times in that unit. The
 // zero value is not valid; fit one with FitBGNBD or set all four parameters.
 type BGNBD struct {
+	// R and Alpha are the shape and scale of the gamma distribution of
+	// purchase rates λ (Alpha in the model's Unit); A and B are the beta
+	// parameters of the dropout probability p after each purchase. All are
+	// positive.
 	R, Alpha, A, B float64
+	// Unit is the time unit of Alpha and of every time a method takes or
+	// returns (ages, recencies, horizons); the zero value is UnitDay.
+	// Predict, LifetimeValue and the other functions that take summaries
+	// refuse summaries in another unit; In converts the model exactly.
+	Unit Unit
 }
 
 // bgnbdModel describes BG/NBD: its name and its parameters in order.
@@ -33,8 +42,20 @@ func (BGNBD) Name() string { return bgnbdModel.Name }
 // Params returns r, alpha, a and b.
 func (m BGNBD) Params() map[string]float64 { return bgnbdModel.paramMap(m.vector()) }
 
-// Validate reports whether all parameters are finite and positive.
-func (m BGNBD) Validate() error { return bgnbdModel.validate(m.vector()) }
+// Validate reports whether all parameters are finite and positive and the
+// unit is known.
+func (m BGNBD) Validate() error { return validateWithUnit(&bgnbdModel, m.vector(), m.Unit) }
+
+// TimeUnit returns the model's time unit.
+func (m BGNBD) TimeUnit() Unit { return m.Unit }
+
+// In returns the same model measured in unit u: Alpha, a time scale, is
+// multiplied by the ratio of the units' lengths (a weekly Alpha of 4.4 is
+// 30.8 days); R, A and B have no unit.
+func (m BGNBD) In(u Unit) BGNBD {
+	m.Alpha, m.Unit = rescale(m.Alpha, m.Unit, u), u
+	return m
+}
 
 // bgProcess is a customer known to be alive at time 0, buying at rate
 // λ ~ Gamma(r, alpha) and dropping out after each purchase with
@@ -274,15 +295,15 @@ func (m BGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 	return aliveOrNone(m.ProbabilityAlive(s), m.posterior(s.Frequency, s.T).pmf(n, t), n)
 }
 
-// Simulate draws one summary per age in T from the model, using rng (nil
-// means a fixed seed, so results are reproducible). Summaries get IDs "0",
-// "1", ... and are in the data's unit as recorded by unit. It returns nil
+// Simulate draws one summary per age in T (in the model's unit) from the
+// model, using rng (nil means a fixed seed, so results are reproducible).
+// Summaries get IDs "0", "1", ... and the model's unit. It returns nil
 // when the parameters are invalid, an age is negative, not finite or beyond
 // MaxHorizon, or a customer would make more than maxSimPurchases purchases
 // (simulation is for realistic parameters).
-func (m BGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
+func (m BGNBD) Simulate(rng *rand.Rand, T []float64) []Summary {
 	rng = simRand(rng)
-	return simulateWith(m, T, unit, func(T float64) (int, float64) { return m.process().simulate(rng, T, false) })
+	return simulateWith(m, T, m.Unit, func(T float64) (int, float64) { return m.process().simulate(rng, T, false) })
 }
 
 // aliveOrNone mixes a pmf: with probability alive the customer's count is
@@ -446,7 +467,9 @@ func FitBGNBD(ctx context.Context, data []Pattern, opts FitOptions) (BGNBD, FitR
 	if p == nil {
 		return BGNBD{}, rep, err
 	}
-	return bgnbdModel.build(p).(BGNBD), rep, err
+	m := bgnbdModel.build(p).(BGNBD)
+	m.Unit = opts.Unit
+	return m, rep, err
 }
 
 func fitBG(ctx context.Context, data []Pattern, opts FitOptions, desc *Description, shift float64) ([]float64, FitReport, error) {

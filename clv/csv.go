@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,47 +72,29 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &ParseError{Row: 1, Err: errors.New("empty input: no header row")}
-		}
-		return nil, &ParseError{Row: 1, Err: err}
-	}
 	tr := &CSVReader{r: cr, opts: opts, iAmount: -1, iExtra: [3]int{-1, -1, -1}, row: 1, layout: opts.TimeLayout}
 	if tr.layout == "" {
 		tr.layout = time.DateOnly
 	}
-	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if _, dup := cols[h]; !dup {
-			cols[h] = i
+	names := []string{opts.Customer, opts.Time, opts.Amount, opts.Product, opts.Category, opts.Channel}
+	var required []string
+	for _, n := range names {
+		if n != "" {
+			required = append(required, n)
 		}
 	}
-	find := func(name string) (int, error) {
-		i, ok := cols[name]
-		if !ok {
-			return 0, &ParseError{Row: 1, Err: fmt.Errorf("missing column %q (header has %s)", name, strings.Join(header, ","))}
-		}
-		return i, nil
-	}
-	if tr.iCust, err = find(opts.Customer); err != nil {
+	header, err := ReadCSVHeader(cr, required...)
+	if err != nil {
 		return nil, err
 	}
-	if tr.iTime, err = find(opts.Time); err != nil {
-		return nil, err
-	}
+	tr.iCust, _ = header.Index(opts.Customer)
+	tr.iTime, _ = header.Index(opts.Time)
 	if opts.Amount != "" {
-		if tr.iAmount, err = find(opts.Amount); err != nil {
-			return nil, err
-		}
+		tr.iAmount, _ = header.Index(opts.Amount)
 	}
-	for i, name := range []string{opts.Product, opts.Category, opts.Channel} {
+	for i, name := range names[3:] {
 		if name != "" {
-			if tr.iExtra[i], err = find(name); err != nil {
-				return nil, err
-			}
+			tr.iExtra[i], _ = header.Index(name)
 		}
 	}
 	return tr, nil
@@ -160,15 +143,78 @@ func (tr *CSVReader) ReadPurchase() (Purchase, error) {
 	}
 }
 
+// field returns the non-empty value of column i, named name.
 func (tr *CSVReader) field(rec []string, i int, name string) (string, error) {
+	v, err := csvField(rec, tr.row, i, name)
+	if err == nil && v == "" {
+		err = &ParseError{Row: tr.row, Column: name, Err: errors.New("empty value")}
+	}
+	return v, err
+}
+
+// CSVHeader is the header row of a CSV input: the column of each name.
+// CSVReader reads its header with it, and so can any reader of a CSV with
+// named columns, so that every CSV input of the SDK follows one set of
+// conventions: a byte-order mark before the first name and spaces around
+// each name are ignored, of two columns with the same name the first
+// counts, and values are read with the spaces around them trimmed.
+type CSVHeader struct {
+	names []string // as read, for messages
+	index map[string]int
+}
+
+// ReadCSVHeader reads the header row from r and checks that every required
+// column is present. It fails with a *ParseError for row 1 on empty input,
+// a malformed header row or a missing column (naming it and showing the
+// header).
+func ReadCSVHeader(r *csv.Reader, required ...string) (CSVHeader, error) {
+	names, err := r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return CSVHeader{}, &ParseError{Row: 1, Err: errors.New("empty input: no header row")}
+		}
+		return CSVHeader{}, &ParseError{Row: 1, Err: err}
+	}
+	h := CSVHeader{names: slices.Clone(names), index: make(map[string]int, len(names))}
+	for i, n := range names {
+		n = strings.TrimSpace(strings.TrimPrefix(n, "\ufeff"))
+		if _, dup := h.index[n]; !dup {
+			h.index[n] = i
+		}
+	}
+	for _, name := range required {
+		if _, ok := h.index[name]; !ok {
+			return CSVHeader{}, &ParseError{Row: 1, Err: fmt.Errorf("missing column %q (header has %s)", name, strings.Join(names, ","))}
+		}
+	}
+	return h, nil
+}
+
+// Index returns the position of the named column and whether the header
+// has it.
+func (h CSVHeader) Index(name string) (int, bool) {
+	i, ok := h.index[name]
+	return i, ok
+}
+
+// Field returns the value of the named column in rec, a record read from
+// line row, with the spaces around it trimmed. A column the header lacks, or
+// a record too short to hold it, is a *ParseError naming the row and
+// column.
+func (h CSVHeader) Field(rec []string, row int, name string) (string, error) {
+	i, ok := h.index[name]
+	if !ok {
+		return "", &ParseError{Row: row, Column: name, Err: errors.New("no such column")}
+	}
+	return csvField(rec, row, i, name)
+}
+
+// csvField is Field by position.
+func csvField(rec []string, row, i int, name string) (string, error) {
 	if i >= len(rec) {
-		return "", &ParseError{Row: tr.row, Column: name, Err: fmt.Errorf("row has %d fields, column is number %d", len(rec), i+1)}
+		return "", &ParseError{Row: row, Column: name, Err: fmt.Errorf("row has %d fields, column is number %d", len(rec), i+1)}
 	}
-	v := strings.TrimSpace(rec[i])
-	if v == "" {
-		return "", &ParseError{Row: tr.row, Column: name, Err: errors.New("empty value")}
-	}
-	return v, nil
+	return strings.TrimSpace(rec[i]), nil
 }
 
 func (tr *CSVReader) parse(rec []string) (t Transaction, skip bool, err error) {

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
@@ -157,5 +158,31 @@ func TestCSVPurchases(t *testing.T) {
 	}
 	if _, err := NewCSVReader(strings.NewReader(in), CSVOptions{Customer: "id", Time: "t", Channel: "nope"}); err == nil {
 		t.Error("missing channel column accepted")
+	}
+}
+
+func TestCSVHeader(t *testing.T) {
+	cr := csv.NewReader(strings.NewReader("\ufeff id , x,id\n 7 ,2\n"))
+	cr.FieldsPerRecord = -1
+	h, err := ReadCSVHeader(cr, "id", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i, ok := h.Index("id"); !ok || i != 0 {
+		t.Errorf("Index(id) = %d, %v; want the first of two, 0", i, ok)
+	}
+	rec, _ := cr.Read()
+	if v, err := h.Field(rec, 2, "id"); err != nil || v != "7" {
+		t.Errorf("Field(id) = %q, %v", v, err)
+	}
+	var pe *ParseError
+	if _, err := h.Field([]string{"7"}, 3, "x"); !errors.As(err, &pe) || pe.Row != 3 || pe.Column != "x" {
+		t.Errorf("short record: %v", err)
+	}
+	for in, want := range map[string]string{"": "empty input", "id\n": `missing column "x" (header has id)`} {
+		_, err := ReadCSVHeader(csv.NewReader(strings.NewReader(in)), "id", "x")
+		if !errors.As(err, &pe) || pe.Row != 1 || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalidCSV) {
+			t.Errorf("header %q: %v, want row 1: %s", in, err, want)
+		}
 	}
 }

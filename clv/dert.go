@@ -79,6 +79,9 @@ func (m ParetoNBD) DERT(s Summary, delta float64) (float64, error) {
 	if err := s.Validate(); err != nil {
 		return 0, err
 	}
+	if err := checkUnit(m, s); err != nil {
+		return 0, err
+	}
 	x := float64(s.Frequency)
 	bt := m.Beta + s.T
 	lv := m.S*math.Log(bt) + (m.S-1)*math.Log(delta) + logHyperUss(m.S, delta*bt)
@@ -99,7 +102,7 @@ func LifetimeValueDERT(m ParetoNBD, spend SpendModel, summaries []Summary, delta
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.DERT(Summary{T: 1}, delta); err != nil {
+	if _, err := m.DERT(Summary{T: 1, Unit: m.Unit}, delta); err != nil {
 		return nil, err
 	}
 	return valueAll(spend, summaries, o, func(_ int, s Summary) (float64, float64, error) {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/clip"
 )
 
 // Description is what identifies a model: the short name used in JSON and
@@ -93,4 +95,65 @@ func (d *Description) text(p []float64) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// validateWithUnit validates parameters and a model's time unit.
+func validateWithUnit(d *Description, p []float64, u Unit) error {
+	if !u.IsValid() {
+		return fmt.Errorf("%w: %s: unknown unit %v", ErrInvalidParams, d.Title, u)
+	}
+	return d.validate(p)
+}
+
+// rescale converts a time scale from unit from to unit to: v is a length
+// of time, so it grows as the unit shrinks.
+func rescale(v float64, from, to Unit) float64 {
+	if from == to {
+		return v
+	}
+	return v * from.Days() / to.Days()
+}
+
+// InUnit returns m measured in unit u (see BGNBD.In): the same model, with
+// its time scales converted, for any of the package's transaction models.
+func InUnit(m TransactionModel, u Unit) (TransactionModel, error) {
+	if !u.IsValid() {
+		return nil, fmt.Errorf("%w: unknown unit %v", ErrInvalidOptions, u)
+	}
+	switch mm := m.(type) {
+	case BGNBD:
+		return mm.In(u), nil
+	case MBGNBD:
+		return mm.In(u), nil
+	case ParetoNBD:
+		return mm.In(u), nil
+	case nil:
+		return nil, fmt.Errorf("%w: InUnit: nil model", ErrInvalidParams)
+	}
+	return nil, fmt.Errorf("%w: InUnit: cannot convert a %T", ErrInvalidParams, m)
+}
+
+// withUnit labels a model read from JSON with its unit (no conversion).
+func withUnit(m Model, u Unit) (Model, error) {
+	switch mm := m.(type) {
+	case BGNBD:
+		mm.Unit = u
+		return mm, nil
+	case MBGNBD:
+		mm.Unit = u
+		return mm, nil
+	case ParetoNBD:
+		mm.Unit = u
+		return mm, nil
+	}
+	return nil, fmt.Errorf("%w: a %s model has no time unit", ErrInvalidParams, m.Name())
+}
+
+// checkUnit reports a summary in another unit than the model's.
+func checkUnit(m TransactionModel, s Summary) error {
+	if s.Unit != m.TimeUnit() {
+		return fmt.Errorf("%w: customer %s: summary in %ss, %s model in %ss (convert the model with In or InUnit)",
+			ErrInvalidSummary, clip.Quote(s.ID), s.Unit, m.Name(), m.TimeUnit())
+	}
+	return nil
 }

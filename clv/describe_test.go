@@ -67,7 +67,7 @@ func TestFitFollowsDescription(t *testing.T) {
 		T[i] = 10 + 30*rng.Float64()
 	}
 	truth := BGNBD{R: 0.3, Alpha: 4, A: 0.8, B: 2.4}
-	data := Compress(truth.Simulate(rng, T, UnitWeek))
+	data := Compress(truth.Simulate(rng, T))
 	m, rep, err := FitBGNBD(context.Background(), data, FitOptions{Start: truth.vector()})
 	if err != nil {
 		t.Fatal(err)

@@ -113,7 +113,7 @@ func ExampleFitBGNBD() {
 }
 
 func ExampleLifetimeValue() {
-	m := clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752}
+	m := clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752, Unit: clv.UnitWeek}
 	spend := clv.GammaGamma{P: 6.248803, Q: 3.744588, Gamma: 15.447747}
 	customers := []clv.Summary{
 		{ID: "loyal", Frequency: 10, Recency: 37, T: 38.86, MonetaryValue: decimal.RequireFromString("41.50"), Unit: clv.UnitWeek},

@@ -13,8 +13,8 @@ import (
 // imports, so lifecycle decisions, ladder triggers and pesca plans explain
 // themselves the same way.
 type Explanation struct {
-	// Rule names the rule, e.g. "phase/at-risk" or "offer/upgrade".
-	Rule string
+	// Rule names the rule, e.g. lifecycle.RulePhaseAtRisk ("phase/at-risk").
+	Rule Rule
 	// Facts are the inputs read, in the order the rule read them.
 	Facts []Fact
 	// Terms are the expected-value breakdown, when the decision is about
@@ -22,15 +22,58 @@ type Explanation struct {
 	Terms []Term
 }
 
+// Rule identifies the rule behind an explanation, as "area/name" in lower
+// case: "phase/at-risk", "offer/upgrade", "trigger/small-baskets". Each
+// package declares its rules as constants beside the code that applies them
+// (lifecycle.RulePhaseAtRisk, ladder.RuleGrace, pesca.RuleInitiative, …), so
+// callers can match on them. A rule never embeds data — a customer, an
+// offer, a segment or an initiative: those are in the result the
+// explanation comes with.
+type Rule string
+
+// Op is the comparison a rule put a fact's value to.
+type Op string
+
+// Comparisons. A fact reads "Value Op Limit": "45 >= 60", "active in
+// active|new".
+const (
+	OpEqual    Op = "="
+	OpNotEqual Op = "!="
+	OpLess     Op = "<"
+	OpAtMost   Op = "<="
+	OpGreater  Op = ">"
+	OpAtLeast  Op = ">="
+	// OpIn: the value is one of Limit's "|"-separated values, or, when Limit
+	// is "lo..hi", a number in that inclusive range.
+	OpIn Op = "in"
+)
+
 // Fact is one input of a rule: its name and value and, when the rule
-// compared it with a threshold, the comparison and whether it held.
+// compared it with a limit, the comparison and whether it held.
+//
+// Facts have one format throughout the SDK. Name says what was read, with
+// its unit ("days since last purchase", "purchases in 60 days"); Value and
+// Limit are bare values in that unit ("45", "60"), dates as YYYY-MM-DD,
+// money and numbers as decimals, yes-or-no facts as "true" or "false" (the
+// name a statement: "holds gold card"), and a missing value as "none".
 type Fact struct {
 	Name  string
 	Value string
-	// Test is the comparison, e.g. ">= 60 days"; empty when none was made.
-	Test string
+	// Op and Limit are the comparison made, Value Op Limit; both are empty
+	// when none was made.
+	Op    Op
+	Limit string
 	// Held reports whether the comparison held.
 	Held bool
+}
+
+// Test returns the comparison as text, e.g. ">= 60"; empty when none was
+// made.
+func (f Fact) Test() string {
+	if f.Op == "" {
+		return ""
+	}
+	return string(f.Op) + " " + f.Limit
 }
 
 // Term is one line of an expected-value breakdown.
@@ -40,10 +83,11 @@ type Term struct {
 }
 
 // String renders the explanation on one line, for logs and reports:
-// "rule: name=value (test ✓), …; term +amount, …".
+// "rule: name=value (op limit: yes|no), …; term amount, …", e.g.
+// "offer/retention: churn risk=0.6000 (>= 0.3: yes), uplift=0.6; cost -1".
 func (e Explanation) String() string {
 	var b strings.Builder
-	b.WriteString(e.Rule)
+	b.WriteString(string(e.Rule))
 	for i, f := range e.Facts {
 		if i == 0 {
 			b.WriteString(": ")
@@ -51,12 +95,12 @@ func (e Explanation) String() string {
 			b.WriteString(", ")
 		}
 		b.WriteString(f.Name + "=" + f.Value)
-		if f.Test != "" {
+		if f.Op != "" {
 			mark := "no"
 			if f.Held {
 				mark = "yes"
 			}
-			b.WriteString(" (" + f.Test + ": " + mark + ")")
+			b.WriteString(" (" + f.Test() + ": " + mark + ")")
 		}
 	}
 	for i, t := range e.Terms {

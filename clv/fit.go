@@ -36,6 +36,11 @@ type FitOptions struct {
 	Start []float64
 	// Progress, when non-nil, is called after each major iteration.
 	Progress func(FitProgress)
+	// Unit is the time unit of the data, recorded on the fitted BG/NBD,
+	// MBG/NBD or Pareto/NBD model (the zero value is UnitDay). Summaries
+	// carry their unit but patterns do not, so say it here: Predict refuses
+	// summaries in another unit than the model's.
+	Unit Unit
 	// Workers is the number of goroutines evaluating the likelihood; zero
 	// means runtime.GOMAXPROCS(0). Results do not depend on it: partial sums
 	// are combined in a fixed order.

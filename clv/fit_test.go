@@ -32,17 +32,17 @@ func TestFitRecoversSimulated(t *testing.T) {
 		var err error
 		switch name {
 		case "bgnbd":
-			sim = BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T, UnitWeek)
+			sim = BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T)
 			var f BGNBD
 			f, rep, err = FitBGNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.A, f.B}
 		case "mbgnbd":
-			sim = MBGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T, UnitWeek)
+			sim = MBGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}.Simulate(rng, T)
 			var f MBGNBD
 			f, rep, err = FitMBGNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.A, f.B}
 		case "pnbd":
-			sim = ParetoNBD{R: p[0], Alpha: p[1], S: p[2], Beta: p[3]}.Simulate(rng, T, UnitWeek)
+			sim = ParetoNBD{R: p[0], Alpha: p[1], S: p[2], Beta: p[3]}.Simulate(rng, T)
 			var f ParetoNBD
 			f, rep, err = FitParetoNBD(ctx, Compress(sim), FitOptions{})
 			fitted = []float64{f.R, f.Alpha, f.S, f.Beta}
@@ -69,7 +69,7 @@ func TestFitCompressedEqualsExpanded(t *testing.T) {
 	for i := range T {
 		T[i] = float64(rng.IntN(365)+1) / 7
 	}
-	sim := BGNBD{R: 0.4, Alpha: 3, A: 0.8, B: 2.5}.Simulate(rng, T, UnitWeek)
+	sim := BGNBD{R: 0.4, Alpha: 3, A: 0.8, B: 2.5}.Simulate(rng, T)
 	ones := make([]Pattern, len(sim))
 	for i, s := range sim {
 		ones[i] = Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 1}

@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -109,6 +110,9 @@ func EvaluateHoldout(m TransactionModel, split []SplitSummary, opts HoldoutOptio
 		if err := sp.Calibration.Validate(); err != nil {
 			return rep, fmt.Errorf("customer %d: %w", i, err)
 		}
+		if err := checkUnit(m, sp.Calibration); err != nil {
+			return rep, fmt.Errorf("customer %d: %w", i, err)
+		}
 		if sp.FrequencyHoldout < 0 || checkHorizon("holdout duration", sp.DurationHoldout) != nil {
 			return rep, fmt.Errorf("%w: customer %d (%q): holdout frequency %d, duration %v (want at most %g)", ErrInvalidSummary, i, clip.Value(sp.Calibration.ID), sp.FrequencyHoldout, sp.DurationHoldout, MaxHorizon)
 		}
@@ -159,6 +163,9 @@ func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint
 	if !(step > 0) || math.IsInf(step, 0) {
 		return nil, fmt.Errorf("%w: tracking step %v, want a finite positive number", ErrInvalidOptions, step)
 	}
+	if s != nil && s.opts.Unit != m.TimeUnit() {
+		return nil, fmt.Errorf("%w: summarizer in %ss, %s model in %ss (convert the model with InUnit)", ErrInvalidOptions, s.opts.Unit, m.Name(), m.TimeUnit())
+	}
 	if s == nil || len(s.customers) == 0 {
 		return nil, fmt.Errorf("%w: no customers", ErrNoData)
 	}
@@ -174,11 +181,7 @@ func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint
 		repeats = append(repeats, c.periods[1:]...)
 	}
 	slices.Sort(repeats)
-	firstDays := make([]int32, 0, len(firsts))
-	for d := range firsts {
-		firstDays = append(firstDays, d)
-	}
-	slices.Sort(firstDays)
+	firstDays := slices.Sorted(maps.Keys(firsts))
 	start := int64(firstDays[0])
 	span := float64(s.endDay-start) / days
 	if span/step > MaxTrackingPoints {

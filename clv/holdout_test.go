@@ -48,7 +48,7 @@ func TestEvaluateHoldoutAndTracking(t *testing.T) {
 	for i, sp := range split {
 		cal[i] = sp.Calibration
 	}
-	m, _, err := FitBGNBD(context.Background(), Compress(cal), FitOptions{})
+	m, _, err := FitBGNBD(context.Background(), Compress(cal), FitOptions{Unit: UnitWeek})
 	if err != nil {
 		t.Fatal(err)
 	}

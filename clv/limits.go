@@ -45,14 +45,18 @@ type xtKey struct {
 	T float64
 }
 
-// groupByXT validates the summaries and maps each to the index of its
-// (x, T) in keys; first[j] is the first summary with key j, the one named
-// when a value for the key cannot be computed.
-func groupByXT(summaries []Summary) (keys []xtKey, which []int32, first []int, err error) {
+// groupByXT validates the summaries (and that they are in m's unit) and
+// maps each to the index of its (x, T) in keys; first[j] is the first
+// summary with key j, the one named when a value for the key cannot be
+// computed.
+func groupByXT(m TransactionModel, summaries []Summary) (keys []xtKey, which []int32, first []int, err error) {
 	index := map[xtKey]int32{}
 	which = make([]int32, len(summaries))
 	for i, s := range summaries {
 		if err := s.Validate(); err != nil {
+			return nil, nil, nil, fmt.Errorf("summary %d: %w", i, err)
+		}
+		if err := checkUnit(m, s); err != nil {
 			return nil, nil, nil, fmt.Errorf("summary %d: %w", i, err)
 		}
 		k := xtKey{s.Frequency, s.T}

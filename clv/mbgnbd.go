@@ -11,7 +11,13 @@ import (
 // customer with no repeat purchases is not certainly alive, unlike under
 // BG/NBD. Parameters as in BGNBD.
 type MBGNBD struct {
+	// R, Alpha, A and B are as in BGNBD.
 	R, Alpha, A, B float64
+	// Unit is the time unit of Alpha and of every time a method takes or
+	// returns (ages, recencies, horizons); the zero value is UnitDay.
+	// Predict, LifetimeValue and the other functions that take summaries
+	// refuse summaries in another unit; In converts the model exactly.
+	Unit Unit
 }
 
 // mbgnbdModel describes MBG/NBD: its name and its parameters in order.
@@ -26,8 +32,19 @@ func (MBGNBD) Name() string { return mbgnbdModel.Name }
 // Params returns r, alpha, a and b.
 func (m MBGNBD) Params() map[string]float64 { return mbgnbdModel.paramMap(m.vector()) }
 
-// Validate reports whether all parameters are finite and positive.
-func (m MBGNBD) Validate() error { return mbgnbdModel.validate(m.vector()) }
+// Validate reports whether all parameters are finite and positive and the
+// unit is known.
+func (m MBGNBD) Validate() error { return validateWithUnit(&mbgnbdModel, m.vector(), m.Unit) }
+
+// TimeUnit returns the model's time unit.
+func (m MBGNBD) TimeUnit() Unit { return m.Unit }
+
+// In returns the same model measured in unit u (Alpha rescaled, as
+// BGNBD.In).
+func (m MBGNBD) In(u Unit) MBGNBD {
+	m.Alpha, m.Unit = rescale(m.Alpha, m.Unit, u), u
+	return m
+}
 
 func (m MBGNBD) logOdds(x int, tx, T float64) float64 {
 	xf := float64(x)
@@ -95,9 +112,9 @@ func (m MBGNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 
 // Simulate draws one summary per age in T from the model, as
 // BGNBD.Simulate does.
-func (m MBGNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
+func (m MBGNBD) Simulate(rng *rand.Rand, T []float64) []Summary {
 	rng = simRand(rng)
-	return simulateWith(m, T, unit, func(T float64) (int, float64) {
+	return simulateWith(m, T, m.Unit, func(T float64) (int, float64) {
 		return bgProcess{r: m.R, alpha: m.Alpha, a: m.A, b: m.B}.simulate(rng, T, true)
 	})
 }
@@ -110,5 +127,7 @@ func FitMBGNBD(ctx context.Context, data []Pattern, opts FitOptions) (MBGNBD, Fi
 	if p == nil {
 		return MBGNBD{}, rep, err
 	}
-	return mbgnbdModel.build(p).(MBGNBD), rep, err
+	m := mbgnbdModel.build(p).(MBGNBD)
+	m.Unit = opts.Unit
+	return m, rep, err
 }

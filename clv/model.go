@@ -41,7 +41,10 @@ type TransactionModel interface {
 	// ProbabilityPurchases returns P(X(T, T+t) = n | history).
 	ProbabilityPurchases(s Summary, n int, t float64) float64
 	// Simulate draws one summary per age in T, using rng.
-	Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary
+	Simulate(rng *rand.Rand, T []float64) []Summary
+	// TimeUnit returns the unit of the model's time parameters and of every
+	// time its methods take.
+	TimeUnit() Unit
 }
 
 // Model is what every fitted model of the package has: a short name, its
@@ -75,6 +78,7 @@ type modelJSON struct {
 	Version int                `json:"version"`
 	Model   string             `json:"model"`
 	Params  map[string]float64 `json:"params"`
+	Unit    string             `json:"unit,omitempty"`
 	*FitReport
 }
 
@@ -85,7 +89,8 @@ type modelJSON struct {
 //	 "log_likelihood": …, "n": …, "converged": true, "iterations": …, "std_errors": {…}, …}
 //
 // Numbers are written with full precision, so UnmarshalModel gives back the
-// same model bit for bit.
+// same model bit for bit. Transaction models also write their "unit"
+// ("day", "week" or "month"); a JSON object without one is read as days.
 func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: MarshalModel: nil model", ErrInvalidParams)
@@ -99,7 +104,11 @@ func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 		r.Model = ""
 		rep = &r
 	}
-	return json.Marshal(modelJSON{Version: modelVersion, Model: m.Name(), Params: m.Params(), FitReport: rep})
+	out := modelJSON{Version: modelVersion, Model: m.Name(), Params: m.Params(), FitReport: rep}
+	if tm, ok := m.(TransactionModel); ok {
+		out.Unit = tm.TimeUnit().String()
+	}
+	return json.Marshal(out)
 }
 
 // UnmarshalModel reads a model written by MarshalModel (or any JSON object
@@ -110,6 +119,7 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 		Version *int               `json:"version"`
 		Model   string             `json:"model"`
 		Params  map[string]float64 `json:"params"`
+		Unit    string             `json:"unit"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, nil, fmt.Errorf("%w: model JSON: %w", ErrInvalidParams, err)
@@ -120,6 +130,15 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 	m, err := NewModel(raw.Model, raw.Params)
 	if err != nil {
 		return nil, nil, err
+	}
+	if raw.Unit != "" {
+		u, err := ParseUnit(raw.Unit)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: model JSON: %w", ErrInvalidParams, err)
+		}
+		if m, err = withUnit(m, u); err != nil {
+			return nil, nil, err
+		}
 	}
 	var rep FitReport
 	if err := json.Unmarshal(data, &rep); err != nil {
@@ -199,6 +218,9 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 			if err := s.Validate(); err != nil {
 				return fmt.Errorf("summary %d: %w", i, err)
 			}
+			if err := checkUnit(m, s); err != nil {
+				return fmt.Errorf("summary %d: %w", i, err)
+			}
 			out[i] = Prediction{ID: s.ID, ProbabilityAlive: m.ProbabilityAlive(s), ExpectedPurchases: m.ExpectedPurchases(s, t)}
 			return checkPrediction(m, s, out[i])
 		})
@@ -207,7 +229,7 @@ func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, 
 		}
 		return out, nil
 	}
-	keys, which, first, err := groupByXT(summaries)
+	keys, which, first, err := groupByXT(m, summaries)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func simulatedCohort(m TransactionModel, n int) []Summary {
 	for i := range T {
 		T[i] = float64(rng.IntN(365)+1) / 7
 	}
-	ss := m.Simulate(rng, T, UnitWeek)
+	ss := m.Simulate(rng, T)
 	for i := range ss {
 		d := float64(int(ss[i].Recency*7)) / 7
 		ss[i].Recency = d

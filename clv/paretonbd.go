@@ -13,7 +13,15 @@ import (
 // λ ~ Gamma(R, Alpha); their unobserved lifetime is exponential with rate
 // μ ~ Gamma(S, Beta). Alpha and Beta are in the data's time unit.
 type ParetoNBD struct {
+	// R and Alpha are the shape and scale of the gamma distribution of
+	// purchase rates λ; S and Beta those of dropout rates μ. Alpha and Beta
+	// are in the model's Unit. All are positive.
 	R, Alpha, S, Beta float64
+	// Unit is the time unit of Alpha and Beta and of every time a method takes or
+	// returns (ages, recencies, horizons); the zero value is UnitDay.
+	// Predict, LifetimeValue and the other functions that take summaries
+	// refuse summaries in another unit; In converts the model exactly.
+	Unit Unit
 }
 
 // pnbdModel describes Pareto/NBD: its name and its parameters in order.
@@ -28,8 +36,19 @@ func (ParetoNBD) Name() string { return pnbdModel.Name }
 // Params returns r, alpha, s and beta.
 func (m ParetoNBD) Params() map[string]float64 { return pnbdModel.paramMap(m.vector()) }
 
-// Validate reports whether all parameters are finite and positive.
-func (m ParetoNBD) Validate() error { return pnbdModel.validate(m.vector()) }
+// Validate reports whether all parameters are finite and positive and the
+// unit is known.
+func (m ParetoNBD) Validate() error { return validateWithUnit(&pnbdModel, m.vector(), m.Unit) }
+
+// TimeUnit returns the model's time unit.
+func (m ParetoNBD) TimeUnit() Unit { return m.Unit }
+
+// In returns the same model measured in unit u: both time scales, Alpha and
+// Beta, are multiplied by the ratio of the units' lengths.
+func (m ParetoNBD) In(u Unit) ParetoNBD {
+	m.Alpha, m.Beta, m.Unit = rescale(m.Alpha, m.Unit, u), rescale(m.Beta, m.Unit, u), u
+	return m
+}
 
 // pnbdTerms holds the pieces of the Pareto/NBD likelihood of one customer
 // (Hardie's note 008), in logs:
@@ -303,9 +322,9 @@ func (m ParetoNBD) ProbabilityPurchases(s Summary, n int, t float64) float64 {
 
 // Simulate draws one summary per age in T from the model, as
 // BGNBD.Simulate does.
-func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64, unit Unit) []Summary {
+func (m ParetoNBD) Simulate(rng *rand.Rand, T []float64) []Summary {
 	rng = simRand(rng)
-	return simulateWith(m, T, unit, func(T float64) (int, float64) {
+	return simulateWith(m, T, m.Unit, func(T float64) (int, float64) {
 		lambda := distuv.Gamma{Alpha: m.R, Beta: m.Alpha, Src: rng}.Rand()
 		mu := distuv.Gamma{Alpha: m.S, Beta: m.Beta, Src: rng}.Rand()
 		end := math.Min(T, rng.ExpFloat64()/mu)
@@ -422,5 +441,7 @@ func FitParetoNBD(ctx context.Context, data []Pattern, opts FitOptions) (ParetoN
 	if p == nil {
 		return ParetoNBD{}, rep, err
 	}
-	return pnbdModel.build(p).(ParetoNBD), rep, err
+	m := pnbdModel.build(p).(ParetoNBD)
+	m.Unit = opts.Unit
+	return m, rep, err
 }

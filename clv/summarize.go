@@ -32,11 +32,17 @@ type SummaryOptions struct {
 	// Location is the time zone in which calendar days are read; nil means
 	// UTC.
 	Location *time.Location
+	// Workers bounds the goroutines SummarizeSlice runs on; zero (or less)
+	// means runtime.GOMAXPROCS(0). It never changes a summary: a Summarizer
+	// works on its caller's goroutine, ignores it, and merges with one whose
+	// Workers differ.
+	Workers int
 }
 
-// MonetaryScale is the number of decimal places to which mean spends
-// (Summary.MonetaryValue) are rounded, half away from zero. Sums are exact;
-// only the final division rounds, far below any currency's smallest unit.
+// MonetaryScale is the number of decimal places to which means of money
+// (Summary.MonetaryValue, Portfolio.Mean) are rounded, half away from zero
+// (see Money for the whole rounding policy). Sums are exact; only the final
+// division rounds, far below any currency's smallest unit.
 const MonetaryScale = 12
 
 // customer is the mergeable per-customer state: the sorted distinct purchase
@@ -384,16 +390,16 @@ func Summarize(seq iter.Seq[Transaction], opts SummaryOptions) ([]Summary, error
 	return s.Summaries(), nil
 }
 
-// SummarizeSlice summarises an in-memory log on up to workers goroutines
-// (0 means runtime.GOMAXPROCS(0)); the result is exactly what one pass
-// gives. A log grouped by customer (most transactions follow one of the
+// SummarizeSlice summarises an in-memory log on up to opts.Workers
+// goroutines; the result is exactly what one pass gives. A log grouped by customer (most transactions follow one of the
 // same customer) is cut into contiguous shards that are merged. Any other
 // log — typically in time order, touching a different customer every time —
 // is partitioned by a hash of the customer ID into buckets whose customers
 // are few enough to stay in cache, summarised separately and joined. It returns the merged
 // Summarizer, for Summaries, Split or Tracking. An invalid transaction is
 // reported with its index (the first one, if several are invalid).
-func SummarizeSlice(txs []Transaction, opts SummaryOptions, workers int) (*Summarizer, error) {
+func SummarizeSlice(txs []Transaction, opts SummaryOptions) (*Summarizer, error) {
+	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

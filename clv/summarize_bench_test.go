@@ -59,7 +59,7 @@ func BenchmarkSummarize(b *testing.B) {
 // BenchmarkSummarizeSlice is BenchmarkSummarize with SummarizeSlice on
 // every core.
 func BenchmarkSummarizeSlice(b *testing.B) {
-	benchOrders(b, func(log []Transaction) (*Summarizer, error) { return SummarizeSlice(log, benchOptions, 0) })
+	benchOrders(b, func(log []Transaction) (*Summarizer, error) { return SummarizeSlice(log, benchOptions) })
 }
 
 var benchOptions = SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek}

@@ -492,7 +492,9 @@ func TestPropSummarizeSliceEqualsOnePass(t *testing.T) {
 		if rapid.Bool().Draw(t, "grouped") {
 			slices.SortStableFunc(big, func(a, b Transaction) int { return strings.Compare(a.Customer, b.Customer) })
 		}
-		s, err := SummarizeSlice(big, o, 4)
+		par := o
+		par.Workers = 4
+		s, err := SummarizeSlice(big, par)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -511,7 +513,7 @@ func TestSummarizeSliceReportsFirstInvalid(t *testing.T) {
 		}
 		log[150_000].Customer = ""
 		log[190_000].Customer = ""
-		_, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01")}, 4)
+		_, err := SummarizeSlice(log, SummaryOptions{End: day("2025-01-01"), Workers: 4})
 		if !errors.Is(err, ErrInvalidTransaction) || !strings.Contains(err.Error(), "transaction 150000") {
 			t.Errorf("grouped %v: got %v", grouped, err)
 		}

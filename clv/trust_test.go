@@ -137,7 +137,7 @@ func TestFitsIgnoreInputOrder(t *testing.T) {
 		T[i] = float64(rng.IntN(300)+1) / 7
 	}
 	ps := make([]Pattern, 0, len(T))
-	for _, s := range (BGNBD{R: 0.3, Alpha: 4, A: 0.8, B: 2.4}).Simulate(rng, T, UnitWeek) {
+	for _, s := range (BGNBD{R: 0.3, Alpha: 4, A: 0.8, B: 2.4}).Simulate(rng, T) {
 		// Non-integer weights make the order of addition visible.
 		ps = append(ps, Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 0.1 + rng.Float64()})
 	}
@@ -211,10 +211,10 @@ func TestNilAndZeroValues(t *testing.T) {
 	if _, err := s.Tracking(nil, 1); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("Tracking(nil): %v", err)
 	}
-	if got := (BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1, 2}, UnitWeek); len(got) != 2 {
+	if got := (BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1, 2}); len(got) != 2 {
 		t.Errorf("Simulate with a nil source: %v", got)
 	}
-	if got := (BGNBD{R: -1, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1}, UnitWeek); got != nil {
+	if got := (BGNBD{R: -1, Alpha: 4.4, A: 0.79, B: 2.4}).Simulate(nil, []float64{1}); got != nil {
 		t.Errorf("Simulate with invalid parameters: %v", got)
 	}
 	if got := (SBG{Alpha: 0.5, Beta: 1e6}).Simulate(nil, 3); len(got) != 3 {

@@ -1,12 +1,10 @@
 package clv
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/clvkit/clvkit/internal/parallel"
 
@@ -35,7 +33,8 @@ type ValueOptions struct {
 	// (value in revenue).
 	Margin float64
 	// RoundTo is the unit to which each customer's value is rounded, half to
-	// even (banker's rounding, unbiased over a portfolio); zero means 0.01.
+	// even (banker's rounding, unbiased over a portfolio), as Money rounds to
+	// the cent; zero means 0.01.
 	RoundTo decimal.Decimal
 }
 
@@ -102,37 +101,6 @@ type aliveCurver interface {
 	aliveCurve(x int, T float64) func(t float64) float64
 }
 
-// roundMoney converts v to a decimal rounded half to even to a multiple of
-// unit. The number rounded is v's shortest decimal representation (what
-// strconv prints and decimal.NewFromFloat gives), so 2.675 rounds to 2.68.
-// Powers of ten take an integer path; other units use exact decimal quotient
-// and remainder (no package-wide division precision is read).
-func roundMoney(v float64, unit decimal.Decimal) (decimal.Decimal, error) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return decimal.Decimal{}, fmt.Errorf("%w: non-finite money value %v", ErrInvalidParams, v)
-	}
-	if unit.Equal(decimal.New(1, unit.Exponent())) {
-		if d, ok := roundPow10(v, -unit.Exponent()); ok {
-			return d, nil
-		}
-	}
-	return roundUnit(v, unit), nil
-}
-
-// roundUnit is roundMoney for any unit, in decimal arithmetic.
-func roundUnit(v float64, unit decimal.Decimal) decimal.Decimal {
-	q, r := decimal.NewFromFloat(v).QuoRem(unit, 0)
-	switch c := r.Abs().Mul(decimal.NewFromInt(2)).Cmp(unit); {
-	case c > 0, c == 0 && q.Mod(decimal.NewFromInt(2)).Sign() != 0:
-		if r.Sign() < 0 {
-			q = q.Sub(decimal.NewFromInt(1))
-		} else {
-			q = q.Add(decimal.NewFromInt(1))
-		}
-	}
-	return q.Mul(unit)
-}
-
 // LifetimeValue returns each customer's discounted lifetime value over the
 // horizon, in input order:
 //
@@ -160,6 +128,9 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 			if err := s.Validate(); err != nil {
 				return 0, 0, err
 			}
+			if err := checkUnit(m, s); err != nil {
+				return 0, 0, err
+			}
 			disc, total := discountedPurchases(func(t float64) float64 { return m.ExpectedPurchases(s, t) }, o)
 			if !finiteIn(disc, 0, math.MaxFloat64) || !finiteIn(total, 0, math.MaxFloat64) {
 				return 0, 0, inaccurate(m, s, "expected purchases over the value horizon")
@@ -169,7 +140,7 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 	}
 	// One alive-curve per distinct (x, T); day-resolution data has far fewer
 	// of them than customers.
-	keys, which, first, err := groupByXT(summaries)
+	keys, which, first, err := groupByXT(m, summaries)
 	if err != nil {
 		return nil, err
 	}
@@ -222,64 +193,6 @@ func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases f
 	return out, nil
 }
 
-// roundPow10 rounds the shortest decimal form of v half to even to places
-// decimal places, in integer arithmetic. It reports false when the result
-// would not fit in an int64 coefficient.
-func roundPow10(v float64, places int32) (decimal.Decimal, bool) {
-	if places < 0 || places > 18 {
-		return decimal.Decimal{}, false
-	}
-	var buf [32]byte
-	b := strconv.AppendFloat(buf[:0], v, 'e', -1, 64) // [-]d[.ddd]e±xx
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	e := bytes.IndexByte(b, 'e')
-	exp, err := strconv.Atoi(string(b[e+1:]))
-	if err != nil {
-		return decimal.Decimal{}, false
-	}
-	var digits []byte
-	for _, c := range b[:e] {
-		if c != '.' {
-			digits = append(digits, c)
-		}
-	}
-	// v = 0.d1d2d3… × 10^(exp+1); keep the digits before position
-	// exp+1+places and round on the rest.
-	keep := exp + 1 + int(places)
-	if keep > 18 {
-		return decimal.Decimal{}, false
-	}
-	var q int64
-	for i := 0; i < keep && i < len(digits); i++ {
-		q = q*10 + int64(digits[i]-'0')
-	}
-	for i := len(digits); i < keep; i++ {
-		q *= 10
-	}
-	if keep >= 0 && keep < len(digits) {
-		first := digits[keep]
-		rest := false
-		for _, c := range digits[keep+1:] {
-			if c != '0' {
-				rest = true
-				break
-			}
-		}
-		if first > '5' || (first == '5' && (rest || q%2 == 1)) {
-			q++
-		}
-	} else if keep < 0 {
-		q = 0 // |v| < half a unit
-	}
-	if neg {
-		q = -q
-	}
-	return decimal.New(q, -places), true
-}
-
 // spendOf returns the spend per purchase as float64, skipping the decimal
 // round trip for the package's own spend models.
 func spendOf(m SpendModel, s Summary) (float64, error) {
@@ -305,21 +218,19 @@ type Portfolio struct {
 	// Total is the sum of the rounded customer values (decimal addition is
 	// exact, so it reconciles with the rows).
 	Total decimal.Decimal
-	// Mean is Total divided by Customers, rounded half away from zero to 10
-	// decimal places (zero for no customers).
+	// Mean is Total divided by Customers, rounded half away from zero to
+	// MonetaryScale decimal places, as every mean of money is (zero for no
+	// customers).
 	Mean decimal.Decimal
 }
 
 // SummarizeValues totals customer values.
 func SummarizeValues(vs []CustomerValue) Portfolio {
-	p := Portfolio{Customers: len(vs)}
+	var total exactSum
 	for _, v := range vs {
-		p.Total = p.Total.Add(v.Value)
+		total.add(v.Value)
 	}
-	if len(vs) > 0 {
-		p.Mean = p.Total.DivRound(decimal.NewFromInt(int64(len(vs))), 10)
-	}
-	return p
+	return Portfolio{Customers: len(vs), Total: total.value(), Mean: total.mean(len(vs))}
 }
 
 // RankByValue returns the values sorted from the most to the least valuable,

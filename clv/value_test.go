@@ -12,7 +12,7 @@ import (
 func TestLifetimeValue(t *testing.T) {
 	// A Pareto/NBD customer at the model's mean: checked against the sum
 	// written out by hand.
-	m := ParetoNBD{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67}
+	m := ParetoNBD{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67, Unit: UnitWeek}
 	s := Summary{ID: "a", Frequency: 2, Recency: 30.43, T: 38.86, MonetaryValue: decimal.NewFromInt(20), Unit: UnitWeek}
 	opts := ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3}
 	vs, err := LifetimeValue(m, FixedSpend{Amount: decimal.RequireFromString("25.50")}, []Summary{s}, opts)

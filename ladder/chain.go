@@ -20,9 +20,10 @@ var (
 	ErrInvalidConfig = errors.New("ladder: invalid configuration")
 )
 
-// Lost is the state index of a customer who has left, in paths given to
-// Estimate; in a Chain it is the last state.
-const Lost = -1
+// NoRung is the state of a customer who has left, in the paths Estimate
+// reads and the moves Moves lists: they are on no rung. In a Chain, whose
+// states are indices, the lost state is the last one (Chain.LostState).
+const NoRung = -1
 
 // Chain is a Markov chain over rungs 0..n−1 plus the absorbing lost state
 // n: P[i][j] is the probability of moving from state i to state j in one
@@ -36,6 +37,11 @@ type Chain struct {
 
 // States returns the number of states including lost.
 func (c Chain) States() int { return len(c.P) }
+
+// LostState returns the index of the lost state, the last one: States()−1
+// (−1 for a chain with no states). Paths and moves mark a lost customer with
+// NoRung instead.
+func (c Chain) LostState() int { return len(c.P) - 1 }
 
 // maxPeriods bounds the periods Project and ValueOver step through, one
 // period at a time.

@@ -1,5 +1,6 @@
-// Package ladder implements the customer ladder of seed 004: value tiers
-// (rungs) customers climb or fall from, the Markov-chain model of how they
+// Package ladder implements the customer ladder, which helps customers
+// climb from low use and commitment to the best customers' rung: value
+// tiers (rungs) customers climb or fall from, the Markov-chain model of how they
 // move (Pfeifer & Carraway 2000, "Modeling customer relationships as Markov
 // chains", Journal of Interactive Marketing 14(2)), migration goals with
 // deadlines, trigger-based messages, and incentives and rewards for the
@@ -10,8 +11,9 @@
 //     as of a date, keeping them on their rung through a grace period before
 //     a demotion.
 //   - Estimate counts moves between rungs in periodic snapshots into a
-//     Chain (rungs plus an absorbing "lost" state), with optional Laplace
-//     smoothing and a Wilson confidence interval for every probability;
+//     Chain (rungs plus an absorbing lost state: NoRung in paths, the last
+//     state in a Chain), with optional Laplace smoothing and a Wilson
+//     confidence interval for every probability;
 //     Rates gives up, stay, down and loss rates per rung, and Precursors
 //     tallies which triggers preceded each move.
 //   - Chain.Project, LongRun and PeriodsBeforeLoss (the fundamental matrix)
@@ -25,14 +27,19 @@
 //   - Triggers (SmallBaskets, LargePurchase, ExpiredInactive) turn a
 //     customer's purchases into actions with reasons; Fire runs many of them
 //     deterministically.
-//   - Plans and Rewards price a migration programme; PlanReturn weighs the
-//     value of the projected moves against incentive and reward costs.
+//   - Plans and Rewards price a migration programme; PricePlans weighs the
+//     value of the projected moves against incentive and reward costs in a
+//     PlanReturn.
+//
+// Placements, actions, goal progress, grants and plan returns carry a
+// clv.Explanation whose Rule is one of the package's Rule constants
+// (RuleGrace, RuleSmallBaskets, RulePlanReturn, …).
 //
 // Money is decimal.Decimal; probabilities are float64; every "as of"
 // question takes the time as an argument. Days — placement windows and
 // grace, trigger windows, days since a contract expired, recontact goals —
 // are calendar days by the SDK's one rule, clv.CalendarDay, in a location
-// the caller gives (Place's loc, Context.Location, RecontactGoal.Location;
+// the caller gives (Place's loc, Situation.Location, RecontactGoal.Location;
 // nil means UTC).
 //
 // Bad input — nil or zero ladders, nil triggers or path sequences, repeated

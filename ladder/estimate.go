@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"slices"
 
@@ -42,7 +43,7 @@ type Estimated struct {
 }
 
 // Estimate counts moves between consecutive snapshots of each customer's
-// rung (0..rungs−1, or Lost) and turns them into transition probabilities.
+// rung (0..rungs−1, or NoRung) and turns them into transition probabilities.
 // The lost state is absorbing by construction. A rung never observed keeps
 // its customers (P[i][i] = 1) unless smoothing spreads its row. paths must
 // not be nil, rungs is 1..1000, and opts must be valid (see
@@ -72,7 +73,7 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 	}
 	e := Estimated{Counts: counts}
 	state := func(s int) (int, bool) {
-		if s == Lost {
+		if s == NoRung {
 			return n - 1, true
 		}
 		return s, s >= 0 && s < rungs
@@ -83,7 +84,7 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 			a, okA := state(p[t-1])
 			b, okB := state(p[t])
 			if !okA || !okB {
-				return Estimated{}, fmt.Errorf("%w: path %d, period %d: state %d or %d is neither a rung (0..%d) nor Lost", ErrInvalidInput, k, t, p[t-1], p[t], rungs-1)
+				return Estimated{}, fmt.Errorf("%w: path %d, period %d: state %d or %d is neither a rung (0..%d) nor NoRung", ErrInvalidInput, k, t, p[t-1], p[t], rungs-1)
 			}
 			if a == n-1 {
 				if b != n-1 {
@@ -209,7 +210,7 @@ type TriggerEvent struct {
 type Move struct {
 	Customer string
 	Period   int // the period the customer arrived in
-	From, To int // rungs, or Lost
+	From, To int // rungs, or NoRung
 }
 
 // Precursor counts how often a trigger fired in the period before a move.
@@ -277,13 +278,8 @@ func Precursors(moves []Move, events []TriggerEvent) ([]Precursor, error) {
 // Moves lists the changes of state in paths keyed by customer, in customer
 // then period order.
 func Moves(paths map[string][]int) []Move {
-	ids := make([]string, 0, len(paths))
-	for id := range paths {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
 	var out []Move
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(paths)) {
 		p := paths[id]
 		for t := 1; t < len(p); t++ {
 			if p[t] != p[t-1] {

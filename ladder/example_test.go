@@ -39,7 +39,7 @@ func ExampleLadder_Place() {
 		{Name: "bronze"},
 		{Name: "silver", MinSpend: decimal.NewFromInt(500), MinPurchases: 3},
 		{Name: "gold", MinSpend: decimal.NewFromInt(2000), MinPurchases: 6, MinProducts: 2},
-	}, 365, 60)
+	}, ladder.LadderOptions{WindowDays: 365, GraceDays: 60})
 	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
 	buy := func(d string, amount int64, product string) clv.Purchase {
 		return clv.Purchase{Transaction: clv.Transaction{Customer: "ana", Time: day(d), Amount: decimal.NewFromInt(amount)}, Product: product}
@@ -57,7 +57,7 @@ func ExampleFire() {
 	acts, _ := ladder.Fire([]ladder.Trigger{
 		ladder.LargePurchase{Days: 7, MinAmount: decimal.NewFromInt(500), Message: "complete your setup"},
 		ladder.ExpiredInactive{MinRung: 2, AfterDays: 30, Message: "we miss you"},
-	}, []ladder.Context{
+	}, []ladder.Situation{
 		{Customer: "ben", AsOf: asOf, Purchases: []clv.Purchase{big}},
 		{Customer: "cora", Rung: 2, AsOf: asOf, ContractEnd: asOf.AddDate(0, 0, -45)},
 	})

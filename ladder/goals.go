@@ -43,6 +43,16 @@ func pace(start, deadline, asOf time.Time) float64 {
 	return math.Max(0, math.Min(1, asOf.Sub(start).Hours()/total))
 }
 
+// The rules of goal progress.
+const (
+	// RuleShareGoal: a share goal is on track when its progress keeps up
+	// with a steady pace from Start to Deadline.
+	RuleShareGoal clv.Rule = "goal/share"
+	// RuleRecontactGoal: a recontact goal is on track when every customer
+	// due has been contacted.
+	RuleRecontactGoal clv.Rule = "goal/recontact"
+)
+
 // Progress measures the goal as of asOf, from each customer's rung at the
 // start (baseline) and now (current, by customer ID; a customer missing
 // from current counts as not having moved up). The pace is the share of
@@ -73,10 +83,10 @@ func (g ShareGoal) Progress(baseline, current map[string]int, asOf time.Time) (G
 	}
 	p.Progress = math.Min(1, p.Achieved/g.Share)
 	p.OnTrack = p.Progress >= p.Expected || p.Progress == 1
-	p.Reason = clv.Explanation{Rule: "goal/share", Facts: []clv.Fact{
+	p.Reason = clv.Explanation{Rule: RuleShareGoal, Facts: []clv.Fact{
 		{Name: "cohort on rung " + strconv.Itoa(g.From), Value: strconv.Itoa(cohort)},
 		{Name: "moved to rung " + strconv.Itoa(g.To) + "+", Value: strconv.Itoa(moved)},
-		{Name: "progress", Value: strconv.FormatFloat(p.Progress, 'f', 3, 64), Test: ">= pace " + strconv.FormatFloat(p.Expected, 'f', 3, 64), Held: p.OnTrack},
+		{Name: "progress", Value: strconv.FormatFloat(p.Progress, 'f', 3, 64), Op: clv.OpAtLeast, Limit: strconv.FormatFloat(p.Expected, 'f', 3, 64), Held: p.OnTrack},
 	}}
 	return p, nil
 }
@@ -143,9 +153,9 @@ func (g RecontactGoal) Progress(cs []Contract, asOf time.Time) (GoalProgress, er
 		p.Progress = float64(done) / float64(due)
 	}
 	p.OnTrack = p.Progress == 1
-	p.Reason = clv.Explanation{Rule: "goal/recontact", Facts: []clv.Fact{
+	p.Reason = clv.Explanation{Rule: RuleRecontactGoal, Facts: []clv.Fact{
 		{Name: "due", Value: strconv.Itoa(due)},
-		{Name: "contacted", Value: strconv.Itoa(done), Test: "= due", Held: p.OnTrack},
+		{Name: "contacted", Value: strconv.Itoa(done), Op: clv.OpEqual, Limit: strconv.Itoa(due), Held: p.OnTrack},
 	}}
 	return p, nil
 }

@@ -248,7 +248,7 @@ func hostile(t *rapid.T) {
 		}), 0, 3).Draw(t, "rungList")
 		fallthrough
 	case 2:
-		if l, err = NewLadder(rs, genInt(t, "window"), genInt(t, "grace")); err != nil {
+		if l, err = NewLadder(rs, LadderOptions{WindowDays: genInt(t, "window"), GraceDays: genInt(t, "grace")}); err != nil {
 			checkErr(t, "NewLadder", err)
 		}
 	}
@@ -261,7 +261,7 @@ func hostile(t *rapid.T) {
 	}
 	if p, err := l.Place(a, prev, genTime(t, "asOf"), genLoc(t)); err != nil {
 		checkErr(t, "Place", err)
-	} else if p.Rung < 0 || p.Rung >= len(l.Rungs()) || p.Qualified > p.Rung || p.Standing.Rung != p.Rung || (p.Rung != p.Qualified) != (p.Reason.Rule == "ladder/grace") {
+	} else if p.Rung < 0 || p.Rung >= len(l.Rungs()) || p.Qualified > p.Rung || p.Standing.Rung != p.Rung || (p.Rung != p.Qualified) != (p.Reason.Rule == RuleGrace) {
 		t.Fatalf("placement %+v", p)
 	}
 
@@ -305,9 +305,9 @@ func hostile(t *rapid.T) {
 		}
 	}
 	triggers = rapid.SliceOfN(rapid.SampledFrom(append(triggers, nil, (*SmallBaskets)(nil))), 0, 4).Draw(t, "triggers")
-	contexts := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Context {
+	contexts := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Situation {
 		who := rapid.SampledFrom(ids).Draw(t, "who")
-		return Context{Customer: who, Rung: genInt(t, "rung"), Purchases: genPurchases(t, who), ContractEnd: genTime(t, "end"), AsOf: genTime(t, "asOf"), Location: genLoc(t)}
+		return Situation{Customer: who, Rung: genInt(t, "rung"), Purchases: genPurchases(t, who), ContractEnd: genTime(t, "end"), AsOf: genTime(t, "asOf"), Location: genLoc(t)}
 	}), 0, 3).Draw(t, "contexts")
 	for _, c := range contexts {
 		for _, tr := range triggers {
@@ -350,7 +350,7 @@ func hostile(t *rapid.T) {
 	if values == nil || rapid.Bool().Draw(t, "hostileValues") {
 		values = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) float64 { return genFloat(t, "value") }), n, n).Draw(t, "values")
 	}
-	if r, err := Return(c, plans, rewards, counts, values, d); err != nil {
+	if r, err := PricePlans(c, plans, rewards, counts, values, d); err != nil {
 		checkErr(t, "Return", err)
 	} else if r.IncentiveCost.Sign() < 0 || r.RewardCost.Sign() < 0 || !r.Net.Equal(r.ValueGained.Sub(r.IncentiveCost).Sub(r.RewardCost)) {
 		t.Fatalf("plan return %+v", r)

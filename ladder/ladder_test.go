@@ -88,8 +88,8 @@ func TestEstimateRecoversChain(t *testing.T) {
 		s := rng.IntN(4)
 		p := []int{s}
 		for range 23 {
-			if s == Lost {
-				p = append(p, Lost)
+			if s == NoRung {
+				p = append(p, NoRung)
 				continue
 			}
 			u, acc := rng.Float64(), 0.0
@@ -102,7 +102,7 @@ func TestEstimateRecoversChain(t *testing.T) {
 				}
 			}
 			if next == 4 {
-				next = Lost
+				next = NoRung
 			}
 			s = next
 			p = append(p, s)
@@ -276,7 +276,7 @@ func triggers() []Trigger {
 func TestTriggers(t *testing.T) {
 	asOf, _ := time.Parse(time.DateOnly, "2026-06-30")
 	end, _ := time.Parse(time.DateOnly, "2026-05-15")
-	ctxs := []Context{
+	ctxs := []Situation{
 		{Customer: "small", AsOf: asOf, Purchases: []clv.Purchase{purchase("small", "2026-06-01", 12, "", ""), purchase("small", "2026-06-10", 8, "", ""), purchase("small", "2026-06-20", 15, "", "")}},
 		{Customer: "big", AsOf: asOf, Purchases: []clv.Purchase{purchase("big", "2026-06-28", 900, "laptop", "computers")}},
 		{Customer: "expired", Rung: 3, AsOf: asOf, ContractEnd: end, Purchases: []clv.Purchase{purchase("expired", "2026-05-01", 300, "", "")}},
@@ -299,7 +299,7 @@ func TestTriggers(t *testing.T) {
 func TestPropTriggersOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-		var ctxs []Context
+		var ctxs []Situation
 		for i := range rapid.IntRange(1, 6).Draw(t, "customers") {
 			id := fmt.Sprint("c", i)
 			var ps []clv.Purchase
@@ -309,7 +309,7 @@ func TestPropTriggersOrderIndependent(t *testing.T) {
 					Amount: decimal.NewFromInt(rapid.Int64Range(1, 1000).Draw(t, "amount"))},
 					Category: rapid.SampledFrom([]string{"a", "b"}).Draw(t, "cat")})
 			}
-			c := Context{Customer: id, Rung: rapid.IntRange(0, 3).Draw(t, "rung"), AsOf: asOf, Purchases: ps}
+			c := Situation{Customer: id, Rung: rapid.IntRange(0, 3).Draw(t, "rung"), AsOf: asOf, Purchases: ps}
 			if rapid.Bool().Draw(t, "contract") {
 				c.ContractEnd = asOf.AddDate(0, 0, -rapid.IntRange(0, 90).Draw(t, "end"))
 			}
@@ -338,7 +338,7 @@ func TestPropTriggersOrderIndependent(t *testing.T) {
 
 func TestLadderPlacement(t *testing.T) {
 	l, err := NewLadder([]Rung{{Name: "bronze"}, {Name: "silver", MinSpend: decimal.NewFromInt(500), MinPurchases: 3},
-		{Name: "gold", MinSpend: decimal.NewFromInt(2000), MinPurchases: 6, MinProducts: 2}}, 365, 60)
+		{Name: "gold", MinSpend: decimal.NewFromInt(2000), MinPurchases: 6, MinProducts: 2}}, LadderOptions{WindowDays: 365, GraceDays: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,17 +346,17 @@ func TestLadderPlacement(t *testing.T) {
 	ps := []clv.Purchase{purchase("a", "2026-01-10", 400, "card", ""), purchase("a", "2026-03-10", 400, "card", ""),
 		purchase("a", "2026-05-10", 400, "loan", "")}
 	p, err := l.Place(Activity{Customer: "a", Purchases: ps}, nil, asOf, nil)
-	if err != nil || p.Rung != 1 || p.Reason.Rule != "ladder/qualified" {
+	if err != nil || p.Rung != 1 || p.Reason.Rule != RuleQualified {
 		t.Fatalf("placement %+v %v", p, err)
 	}
 	// A year later with no purchases: below silver, within grace, then demoted.
 	later := asOf.AddDate(1, 0, 0)
 	p2, _ := l.Place(Activity{Customer: "a", Purchases: ps}, &Standing{Rung: 1}, later, nil)
 	p3, _ := l.Place(Activity{Customer: "a", Purchases: ps}, &p2.Standing, later.AddDate(0, 0, 61), nil)
-	if p2.Rung != 1 || p2.Reason.Rule != "ladder/grace" || p3.Rung != 0 || p3.Reason.Rule != "ladder/demoted" {
+	if p2.Rung != 1 || p2.Reason.Rule != RuleGrace || p3.Rung != 0 || p3.Reason.Rule != RuleDemoted {
 		t.Errorf("grace %+v then %+v", p2, p3)
 	}
-	if _, err := NewLadder([]Rung{{Name: "x"}, {Name: "y", MinPurchases: 3}, {Name: "z", MinPurchases: 2}}, 0, 0); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := NewLadder([]Rung{{Name: "x"}, {Name: "y", MinPurchases: 3}, {Name: "z", MinPurchases: 2}}, LadderOptions{}); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("decreasing rules accepted: %v", err)
 	}
 }
@@ -368,7 +368,7 @@ func TestPlanReturnAndRewards(t *testing.T) {
 	// Marketing to state 2 lifts its purchase probability from .20 to .30.
 	plans := []Plan{{Rung: 1, Message: "come back", Cost: decimal.NewFromInt(2), Row: []float64{.30, 0, .70, 0, 0}}}
 	rewards := []Reward{{From: 1, To: 2, Cost: decimal.NewFromInt(1)}}
-	r, err := Return(base, plans, rewards, counts, v, 0.2)
+	r, err := PricePlans(base, plans, rewards, counts, v, 0.2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,9 +428,9 @@ func FuzzEstimate(f *testing.F) {
 }
 
 func TestMovesAndPrecursors(t *testing.T) {
-	paths := map[string][]int{"a": {0, 0, 1, 2}, "b": {1, 1, Lost}, "c": {0, 1, 1}}
+	paths := map[string][]int{"a": {0, 0, 1, 2}, "b": {1, 1, NoRung}, "c": {0, 1, 1}}
 	moves := Moves(paths)
-	want := []Move{{"a", 2, 0, 1}, {"a", 3, 1, 2}, {"b", 2, 1, Lost}, {"c", 1, 0, 1}}
+	want := []Move{{"a", 2, 0, 1}, {"a", 3, 1, 2}, {"b", 2, 1, NoRung}, {"c", 1, 0, 1}}
 	if !slices.Equal(moves, want) {
 		t.Fatalf("moves %v, want %v", moves, want)
 	}
@@ -439,7 +439,7 @@ func TestMovesAndPrecursors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantP := []Precursor{{From: 0, To: 1, Trigger: "small-baskets", Count: 2}, {From: 1, To: Lost, Trigger: "expired-inactive", Count: 1}, {From: 1, To: 2, Trigger: "large-purchase", Count: 1}}
+	wantP := []Precursor{{From: 0, To: 1, Trigger: "small-baskets", Count: 2}, {From: 1, To: NoRung, Trigger: "expired-inactive", Count: 1}, {From: 1, To: 2, Trigger: "large-purchase", Count: 1}}
 	slices.SortFunc(wantP, func(a, b Precursor) int {
 		if a.From != b.From {
 			return a.From - b.From

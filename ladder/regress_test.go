@@ -13,8 +13,8 @@ import (
 	"github.com/clvkit/clvkit/clv"
 )
 
-// Regression tests for the issue "lifecycle, ladder, pesca: correct
-// conventions and no panic on any input".
+// Regression tests for defects found in review: the SDK's calendar-day
+// convention not followed, and panics on hostile input.
 
 func named(err error, what string) bool { return err != nil && strings.Contains(err.Error(), what) }
 
@@ -26,7 +26,7 @@ func TestPlaceReadsDaysInItsLocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := NewLadder([]Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, 1, 0)
+	l, err := NewLadder([]Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, LadderOptions{WindowDays: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +49,14 @@ func TestPlaceReadsDaysInItsLocation(t *testing.T) {
 		}
 	}
 	// The grace period counts calendar days in the same location.
-	l2, _ := NewLadder([]Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, 1, 2)
+	l2, _ := NewLadder([]Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, LadderOptions{WindowDays: 1, GraceDays: 2})
 	below := time.Date(2024, 3, 1, 23, 0, 0, 0, ny) // March 2 in UTC
 	p, err := l2.Place(Activity{Customer: "c"}, &Standing{Rung: 1, BelowSince: below}, time.Date(2024, 3, 3, 12, 0, 0, 0, ny), ny)
-	if err != nil || p.Rung != 0 || p.Reason.Rule != "ladder/demoted" {
+	if err != nil || p.Rung != 0 || p.Reason.Rule != RuleDemoted {
 		t.Errorf("two days below in New York: %+v %v, want demoted", p, err)
 	}
 	p, err = l2.Place(Activity{Customer: "c"}, &Standing{Rung: 1, BelowSince: below}, time.Date(2024, 3, 3, 12, 0, 0, 0, ny), nil)
-	if err != nil || p.Rung != 1 || p.Reason.Rule != "ladder/grace" {
+	if err != nil || p.Rung != 1 || p.Reason.Rule != RuleGrace {
 		t.Errorf("one day below in UTC: %+v %v, want grace", p, err)
 	}
 }
@@ -94,7 +94,7 @@ func TestNoPanicOnNilOrZero(t *testing.T) {
 
 // Z was not validated: NaN gave NaN intervals and −3 gave Low > High.
 func TestEstimateZ(t *testing.T) {
-	paths := slices.Values([][]int{{0, 1, 1, 0, Lost}, {1, 1, 0}})
+	paths := slices.Values([][]int{{0, 1, 1, 0, NoRung}, {1, 1, 0}})
 	for _, z := range []float64{math.NaN(), -3, math.Inf(1), 101} {
 		if _, err := Estimate(paths, 2, EstimateOptions{Z: z}); !errors.Is(err, ErrInvalidConfig) || !named(err, "Z") {
 			t.Errorf("Z = %v: %v", z, err)
@@ -120,25 +120,25 @@ func TestEstimateZ(t *testing.T) {
 
 func TestDuplicatesRejected(t *testing.T) {
 	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	ctx := Context{Customer: "c17", AsOf: asOf}
-	if _, err := Fire(triggers(), []Context{ctx, ctx}); !named(err, `"c17"`) {
+	ctx := Situation{Customer: "c17", AsOf: asOf}
+	if _, err := Fire(triggers(), []Situation{ctx, ctx}); !named(err, `"c17"`) {
 		t.Errorf("a customer twice in Fire: %v", err)
 	}
 	if _, err := Fire([]Trigger{LargePurchase{Days: 1}, LargePurchase{Days: 7}}, nil); !named(err, `"large-purchase"`) {
 		t.Errorf("a trigger name twice: %v", err)
 	}
-	if _, err := NewLadder([]Rung{{Name: "a"}, {Name: "a", MinPurchases: 1}}, 0, 0); !named(err, `"a"`) {
+	if _, err := NewLadder([]Rung{{Name: "a"}, {Name: "a", MinPurchases: 1}}, LadderOptions{}); !named(err, `"a"`) {
 		t.Errorf("a rung name twice: %v", err)
 	}
 	c := pc()
 	v, _ := c.Value(0.2)
 	counts := []float64{1, 1, 1, 1, 0}
 	plan := Plan{Rung: 1, Cost: decimal.NewFromInt(1)}
-	if _, err := Return(c, []Plan{plan, plan}, nil, counts, v, 0.2); !named(err, "rung 1") {
+	if _, err := PricePlans(c, []Plan{plan, plan}, nil, counts, v, 0.2); !named(err, "rung 1") {
 		t.Errorf("two plans for a rung: %v", err)
 	}
 	reward := Reward{From: 1, To: 2, Cost: decimal.NewFromInt(1)}
-	if _, err := Return(c, nil, []Reward{reward, reward}, counts, v, 0.2); !named(err, "1 → 2") {
+	if _, err := PricePlans(c, nil, []Reward{reward, reward}, counts, v, 0.2); !named(err, "1 → 2") {
 		t.Errorf("two rewards for a move: %v", err)
 	}
 	if _, err := RewardMoves(nil, []Reward{reward, reward}); !named(err, "1 → 2") {
@@ -166,14 +166,14 @@ func TestBadNumbersNamed(t *testing.T) {
 		name, field string
 		err         error
 	}{
-		{"plan cost", "Cost", second(Return(c, []Plan{{Rung: 1, Cost: neg}}, nil, []float64{1, 1, 1, 1, 0}, v, 0.2))},
+		{"plan cost", "Cost", second(PricePlans(c, []Plan{{Rung: 1, Cost: neg}}, nil, []float64{1, 1, 1, 1, 0}, v, 0.2))},
 		{"reward cost", "Cost", second(RewardMoves(nil, []Reward{{From: 0, To: 1, Cost: neg}}))},
-		{"NaN count", "counts[2]", second(Return(c, nil, nil, []float64{1, 1, math.NaN(), 1, 0}, v, 0.2))},
-		{"Inf value", "values[0]", second(Return(c, nil, nil, []float64{1, 1, 1, 1, 0}, []float64{math.Inf(1), 0, 0, 0, 0}, 0.2))},
+		{"NaN count", "counts[2]", second(PricePlans(c, nil, nil, []float64{1, 1, math.NaN(), 1, 0}, v, 0.2))},
+		{"Inf value", "values[0]", second(PricePlans(c, nil, nil, []float64{1, 1, 1, 1, 0}, []float64{math.Inf(1), 0, 0, 0, 0}, 0.2))},
 		{"project count", "counts[0]", second(c.Project([]float64{-1, 0, 0, 0, 0}, 1))},
 		{"small baskets", "MaxAmount", second(Fire([]Trigger{SmallBaskets{Days: 7, MaxAmount: neg}}, nil))},
 		{"large purchase", "Days", second(Fire([]Trigger{LargePurchase{Days: -1}}, nil))},
-		{"purchase amount", "negative amount", second(Fire(nil, []Context{{Customer: "c", AsOf: asOf,
+		{"purchase amount", "negative amount", second(Fire(nil, []Situation{{Customer: "c", AsOf: asOf,
 			Purchases: []clv.Purchase{{Transaction: clv.Transaction{Customer: "c", Time: asOf, Amount: neg}}}}}))},
 		{"goal share", "Share", second(ShareGoal{From: 0, To: 1, Share: math.NaN(), Start: asOf, Deadline: asOf.AddDate(1, 0, 0)}.Progress(nil, nil, asOf))},
 		{"lost reward", "R[4]", second(Chain{P: c.P, R: []decimal.Decimal{neg, neg, neg, neg, neg}}.ImprovePolicy(0.2, nil))},
@@ -183,7 +183,7 @@ func TestBadNumbersNamed(t *testing.T) {
 		}
 	}
 	long := strings.Repeat("y", 300)
-	_, err := Fire(nil, []Context{{Customer: long}})
+	_, err := Fire(nil, []Situation{{Customer: long}})
 	if err == nil || strings.Contains(err.Error(), strings.Repeat("y", 41)) {
 		t.Errorf("long ID echoed whole: %.80v", err)
 	}

@@ -3,6 +3,7 @@ package ladder
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -61,6 +62,10 @@ func checkRewards(rewards []Reward) error {
 	return nil
 }
 
+// RuleClimbReward is RewardMoves' rule: a customer who moved up from one
+// rung to another earns the reward defined for that move.
+const RuleClimbReward clv.Rule = "reward/climb"
+
 // RewardMoves grants the matching reward for every upward move; moves with
 // no reward defined, or downward, get none. Output follows the moves.
 // Rewards must go up (0 ≤ From < To), with non-negative points and cost,
@@ -71,13 +76,16 @@ func RewardMoves(moves []Move, rewards []Reward) ([]Grant, error) {
 	}
 	var out []Grant
 	for _, m := range moves {
-		if m.To <= m.From || m.From == Lost {
+		if m.To <= m.From || m.From == NoRung {
 			continue
 		}
 		for _, r := range rewards {
 			if r.From == m.From && r.To == m.To {
-				out = append(out, Grant{Customer: m.Customer, Reward: r, Reason: clv.Explanation{Rule: "reward/climb",
-					Facts: []clv.Fact{{Name: "moved", Value: fmt.Sprintf("%d → %d in period %d", m.From, m.To, m.Period)}}}})
+				out = append(out, Grant{Customer: m.Customer, Reward: r, Reason: clv.Explanation{Rule: RuleClimbReward, Facts: []clv.Fact{
+					{Name: "from rung", Value: strconv.Itoa(m.From)},
+					{Name: "to rung", Value: strconv.Itoa(m.To)},
+					{Name: "period", Value: strconv.Itoa(m.Period)},
+				}}})
 			}
 		}
 	}
@@ -99,13 +107,17 @@ type PlanReturn struct {
 	Reason clv.Explanation
 }
 
-// Return prices a set of plans over one period: counts are the customers per
-// state now (finite, ≥ 0), baseline the chain without the plans, values the
-// states' values (finite, e.g. baseline.Value(d)) and d the discount rate
-// (finite, ≥ 0). At most one plan per rung and one reward per move; plan
-// and reward costs are non-negative. Amounts are rounded once to the cent,
-// half to even.
-func Return(baseline Chain, plans []Plan, rewards []Reward, counts, values []float64, d float64) (PlanReturn, error) {
+// RulePlanReturn is PricePlans' rule: a programme's net return is the value
+// of the moves it adds, less its incentives and rewards.
+const RulePlanReturn clv.Rule = "ladder/plan-return"
+
+// PricePlans prices a set of plans over one period: counts are the
+// customers per state now (finite, ≥ 0), baseline the chain without the
+// plans, values the states' values (finite, e.g. baseline.Value(d)) and d
+// the discount rate (finite, ≥ 0). At most one plan per rung and one reward
+// per move; plan and reward costs are non-negative. Amounts are rounded once
+// to the cent, half to even (clv.Money).
+func PricePlans(baseline Chain, plans []Plan, rewards []Reward, counts, values []float64, d float64) (PlanReturn, error) {
 	if err := baseline.Validate(); err != nil {
 		return PlanReturn{}, err
 	}
@@ -167,18 +179,20 @@ func Return(baseline Chain, plans []Plan, rewards []Reward, counts, values []flo
 			}
 		}
 	}
+	var r PlanReturn
 	for _, v := range [...]struct {
-		what string
-		v    float64
-	}{{"value gained", gain}, {"incentive cost", incentive}, {"reward cost", reward}} {
-		if !guard.Finite(v.v) {
+		what  string
+		v     float64
+		money *decimal.Decimal
+	}{{"value gained", gain, &r.ValueGained}, {"incentive cost", incentive, &r.IncentiveCost}, {"reward cost", reward, &r.RewardCost}} {
+		d, ok := clv.Money(v.v)
+		if !ok {
 			return PlanReturn{}, fmt.Errorf("%w: the %s is %v: counts, values or costs too large", ErrInvalidInput, v.what, v.v)
 		}
+		*v.money = d
 	}
-	cent := func(v float64) decimal.Decimal { return decimal.NewFromFloat(v).RoundBank(2) }
-	r := PlanReturn{ValueGained: cent(gain), IncentiveCost: cent(incentive), RewardCost: cent(reward)}
 	r.Net = r.ValueGained.Sub(r.IncentiveCost).Sub(r.RewardCost) // the rounded terms, so they reconcile
-	r.Reason = clv.Explanation{Rule: "ladder/plan-return", Terms: []clv.Term{
+	r.Reason = clv.Explanation{Rule: RulePlanReturn, Terms: []clv.Term{
 		{Name: "value of the projected moves", Amount: r.ValueGained},
 		{Name: "incentives", Amount: r.IncentiveCost.Neg()},
 		{Name: "rewards", Amount: r.RewardCost.Neg()},

@@ -36,25 +36,34 @@ type Ladder struct {
 	grace  int
 }
 
+// LadderOptions configures a Ladder's placement rules.
+type LadderOptions struct {
+	// WindowDays is the qualification window in calendar days: spend and
+	// purchase days are counted over the last WindowDays days, the as-of
+	// day included. It is ≥ 0; zero means 365.
+	WindowDays int
+	// GraceDays is the demotion grace in calendar days: a customer who no
+	// longer qualifies for their rung keeps it this many days before moving
+	// down. It is ≥ 0; zero means no grace (demotion at once).
+	GraceDays int
+}
+
 // NewLadder validates rungs (lowest first, every minimum non-decreasing up
 // the ladder, the bottom rung open to all, no two rungs with the same name
-// or the same rules) with a qualification window of windowDays calendar
-// days (spend and purchases are counted over the last windowDays days,
-// as-of day included; 0 means 365) and a demotion grace of graceDays
-// calendar days (a customer who no longer qualifies keeps their rung this
-// many days before moving down). Both must be ≥ 0.
-func NewLadder(rungs []Rung, windowDays, graceDays int) (*Ladder, error) {
+// or the same rules) and the options, and returns the ladder.
+func NewLadder(rungs []Rung, opts LadderOptions) (*Ladder, error) {
 	if len(rungs) == 0 {
 		return nil, fmt.Errorf("%w: a ladder needs rungs", ErrInvalidConfig)
 	}
+	windowDays, graceDays := opts.WindowDays, opts.GraceDays
 	if windowDays == 0 {
 		windowDays = 365
 	}
 	if windowDays < 0 {
-		return nil, fmt.Errorf("%w: windowDays %d is negative", ErrInvalidConfig, windowDays)
+		return nil, fmt.Errorf("%w: WindowDays %d is negative", ErrInvalidConfig, windowDays)
 	}
 	if graceDays < 0 {
-		return nil, fmt.Errorf("%w: graceDays %d is negative", ErrInvalidConfig, graceDays)
+		return nil, fmt.Errorf("%w: GraceDays %d is negative", ErrInvalidConfig, graceDays)
 	}
 	b := rungs[0]
 	if b.MinSpend.Sign() != 0 || b.MinPurchases != 0 || b.MinValue.Sign() != 0 || b.MinProducts != 0 {
@@ -116,13 +125,26 @@ type Placement struct {
 	Reason    clv.Explanation
 }
 
+// The rules of Ladder.Place.
+const (
+	// RuleQualified: the customer is on the highest rung whose minimums
+	// they meet.
+	RuleQualified clv.Rule = "ladder/qualified"
+	// RuleGrace: the customer no longer qualifies for their rung but keeps
+	// it through the grace period.
+	RuleGrace clv.Rule = "ladder/grace"
+	// RuleDemoted: the grace period is over; the customer moves down to the
+	// rung they qualify for.
+	RuleDemoted clv.Rule = "ladder/demoted"
+)
+
 // Place assigns a customer to a rung as of the calendar day of asOf in loc
 // (nil means UTC; days follow the SDK's one rule, clv.CalendarDay, so the
 // hour and the times' own zones never matter). Spend and purchase days
-// count over the window: the as-of day and the windowDays−1 days before it;
+// count over the window: the as-of day and the WindowDays−1 days before it;
 // products count over every purchase up to the as-of day. The rules give
 // the highest rung whose minimums the customer meets; if that is below
-// prev's rung, the customer keeps prev's rung until graceDays calendar days
+// prev's rung, the customer keeps prev's rung until GraceDays calendar days
 // have passed since they stopped qualifying (prev.BelowSince, read in loc).
 // prev may be nil for a first placement; use the same loc for a customer's
 // successive placements.
@@ -185,7 +207,7 @@ func (l *Ladder) Place(a Activity, prev *Standing, asOf time.Time, loc *time.Loc
 		{Name: "products", Value: strconv.Itoa(len(products))},
 		{Name: "qualifies for", Value: l.rungs[q].Name},
 	}
-	rule := "ladder/qualified"
+	rule := RuleQualified
 	if prev != nil && q < prev.Rung {
 		below := end
 		if !prev.BelowSince.IsZero() {
@@ -193,13 +215,13 @@ func (l *Ladder) Place(a Activity, prev *Standing, asOf time.Time, loc *time.Loc
 		}
 		held := end - below
 		grace := clv.Fact{Name: "days below " + l.rungs[prev.Rung].Name, Value: strconv.FormatInt(held, 10),
-			Test: "< " + strconv.Itoa(l.grace) + " days of grace", Held: held < int64(l.grace)}
+			Op: clv.OpLess, Limit: strconv.Itoa(l.grace), Held: held < int64(l.grace)}
 		facts = append(facts, grace)
 		if grace.Held {
 			pl.Rung, pl.Standing = prev.Rung, Standing{Rung: prev.Rung, BelowSince: clv.DayStart(below, loc)}
-			rule = "ladder/grace"
+			rule = RuleGrace
 		} else {
-			rule = "ladder/demoted"
+			rule = RuleDemoted
 		}
 	}
 	pl.Reason = clv.Explanation{Rule: rule, Facts: facts}

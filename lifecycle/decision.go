@@ -18,7 +18,8 @@ import (
 // OfferKind is what an offer does for the customer's relationship.
 type OfferKind uint8
 
-// Offer kinds (seed 001).
+// Offer kinds: the lifecycle programme's cross-sell, upgrade and downgrade,
+// with retention, win-back and referral.
 const (
 	// CrossSell offers another product: same category, another category,
 	// or a partner's.
@@ -46,6 +47,20 @@ func (k OfferKind) String() string {
 	}
 	return "OfferKind(" + strconv.Itoa(int(k)) + ")"
 }
+
+// The rules of Decide, one per offer kind: they differ in whether the
+// churn term counts and whether a measured effect on churn is required.
+const (
+	RuleOfferCrossSell clv.Rule = "offer/cross-sell"
+	RuleOfferUpgrade   clv.Rule = "offer/upgrade"
+	RuleOfferDowngrade clv.Rule = "offer/downgrade"
+	RuleOfferRetention clv.Rule = "offer/retention"
+	RuleOfferWinBack   clv.Rule = "offer/win-back"
+	RuleOfferReferral  clv.Rule = "offer/referral"
+)
+
+// kindRules is the rule of each offer kind, in OfferKind order.
+var kindRules = [...]clv.Rule{RuleOfferCrossSell, RuleOfferUpgrade, RuleOfferDowngrade, RuleOfferRetention, RuleOfferWinBack, RuleOfferReferral}
 
 // Offer is an entry of the catalogue.
 type Offer struct {
@@ -213,17 +228,17 @@ func DecideAll(customers []Customer, catalogue []Offer, minEV decimal.Decimal) (
 // preparedOffer is an offer with what every evaluation needs computed once.
 type preparedOffer struct {
 	Offer
-	uplift      decimal.Decimal
-	upliftText  string
-	marginTerm  decimal.Decimal // uplift × MarginChange
-	base        decimal.Decimal // uplift × MarginChange − Cost
-	perValue    decimal.Decimal // uplift × ChurnReduction, when it counts
-	rule        string
-	phaseTest   string
-	segmentTest string
-	holds       []string // "holds " + each required product
-	holdsOwn    string
-	churnTest   string
+	uplift     decimal.Decimal
+	upliftText string
+	marginTerm decimal.Decimal // uplift × MarginChange
+	base       decimal.Decimal // uplift × MarginChange − Cost
+	perValue   decimal.Decimal // uplift × ChurnReduction, when it counts
+	rule       clv.Rule
+	phases     string   // the eligible phases, "active|new"
+	segments   string   // the eligible segments
+	holds      []string // "holds " + each required product
+	holdsOwn   string
+	minChurn   string
 }
 
 func prepare(catalogue []Offer) ([]preparedOffer, error) {
@@ -237,7 +252,7 @@ func prepare(catalogue []Offer) ([]preparedOffer, error) {
 			return nil, fmt.Errorf("%w: offer %d: offer %s appears twice in the catalogue", ErrInvalidConfig, i, clip.Quote(o.ID))
 		}
 		seen[o.ID] = struct{}{}
-		p := preparedOffer{Offer: o, rule: "offer/" + o.Kind.String(),
+		p := preparedOffer{Offer: o, rule: kindRules[o.Kind],
 			uplift: decimal.NewFromFloat(o.AcceptWith).Sub(decimal.NewFromFloat(o.AcceptWithout))}
 		p.upliftText = p.uplift.String()
 		p.marginTerm = p.uplift.Mul(o.MarginChange)
@@ -249,13 +264,13 @@ func prepare(catalogue []Offer) ([]preparedOffer, error) {
 		for j, ph := range o.Phases {
 			names[j] = ph.String()
 		}
-		p.phaseTest = "in " + strings.Join(names, "|")
-		p.segmentTest = "in " + strings.Join(o.Segments, "|")
+		p.phases = strings.Join(names, "|")
+		p.segments = strings.Join(o.Segments, "|")
 		for _, r := range o.Requires {
 			p.holds = append(p.holds, "holds "+r)
 		}
 		p.holdsOwn = "holds " + o.Product
-		p.churnTest = ">= " + strconv.FormatFloat(o.MinChurnRisk, 'g', -1, 64)
+		p.minChurn = strconv.FormatFloat(o.MinChurnRisk, 'g', -1, 64)
 		out[i] = p
 	}
 	return out, nil
@@ -278,7 +293,7 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 		d, eligible := evaluate(c, o, true)
 		if !eligible || !d.ExpectedValue.GreaterThan(minEV) {
 			if eligible {
-				d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: "expected value", Value: d.ExpectedValue.String(), Test: "> " + minEV.String(), Held: false})
+				d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: "expected value", Value: d.ExpectedValue.String(), Op: clv.OpGreater, Limit: minEV.String(), Held: false})
 			}
 			rejected = append(rejected, d)
 			continue
@@ -329,9 +344,9 @@ func (o *preparedOffer) expectedValue(c Customer) decimal.Decimal {
 // expectedValue (a property test checks it).
 func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	d := Decision{Customer: c.ID, Offer: o.Offer, Reason: clv.Explanation{Rule: o.rule}}
-	fact := func(name, value, test string, held bool) bool {
+	fact := func(name, value string, op clv.Op, limit string, held bool) bool {
 		if record {
-			d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: name, Value: value, Test: test, Held: held})
+			d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: name, Value: value, Op: op, Limit: limit, Held: held})
 		}
 		return held
 	}
@@ -343,30 +358,28 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	}
 	ok := true
 	if len(o.Phases) > 0 {
-		ok = fact("phase", c.Phase.String(), o.phaseTest, slices.Contains(o.Phases, c.Phase))
+		ok = fact("phase", c.Phase.String(), clv.OpIn, o.phases, slices.Contains(o.Phases, c.Phase))
 	}
 	if ok && len(o.Segments) > 0 {
-		ok = fact("segment", c.Segment, o.segmentTest, slices.Contains(o.Segments, c.Segment))
+		ok = fact("segment", c.Segment, clv.OpIn, o.segments, slices.Contains(o.Segments, c.Segment))
 	}
 	for i, p := range o.Requires {
 		if ok {
 			held := slices.Contains(c.Products, p)
-			ok = fact(o.holds[i], fmtBool(held), "= true", held)
+			ok = fact(o.holds[i], fmtBool(held), clv.OpEqual, "true", held)
 		}
 	}
 	if ok && o.Product != "" && (o.Kind == CrossSell || o.Kind == Upgrade || o.Kind == Downgrade) {
 		held := slices.Contains(c.Products, o.Product)
-		ok = fact(o.holdsOwn, fmtBool(held), "= false", !held)
+		ok = fact(o.holdsOwn, fmtBool(held), clv.OpEqual, "false", !held)
 	}
 	if ok && o.MinChurnRisk > 0 {
-		ok = fact("churn risk", fmtRisk(c.ChurnRisk), o.churnTest, c.ChurnRisk >= o.MinChurnRisk)
+		ok = fact("churn risk", fmtRisk(c.ChurnRisk), clv.OpAtLeast, o.minChurn, c.ChurnRisk >= o.MinChurnRisk)
 	}
 	if ok && o.Kind == Downgrade {
-		known := "unknown"
-		if o.ChurnReduction != nil {
-			known = "given"
-		}
-		ok = fact("effect on churn", known, "known (never downgrade on churn risk alone)", o.ChurnReduction != nil)
+		// Never downgrade on churn risk alone.
+		known := o.ChurnReduction != nil
+		ok = fact("effect on churn known", fmtBool(known), clv.OpEqual, "true", known)
 	}
 	if !ok {
 		return d, false
@@ -384,7 +397,7 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 		{Name: "uplift × churn value saved", Amount: savedTerm},
 		{Name: "cost", Amount: o.Cost.Neg()},
 	}
-	fact("uplift", o.upliftText, "", true)
+	fact("uplift", o.upliftText, "", "", true)
 	return d, true
 }
 
@@ -462,13 +475,13 @@ func (p ContactPolicy) Apply(decisions []Decision, past []Contact, now time.Time
 	for _, c := range past {
 		history[c.Customer] = append(history[c.Customer], c)
 	}
-	block := func(d Decision, rule, value, test string) {
-		d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: rule, Value: value, Test: test, Held: false})
+	block := func(d Decision, name, value string, op clv.Op, limit string) {
+		d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: name, Value: value, Op: op, Limit: limit, Held: false})
 		blocked = append(blocked, d)
 	}
 	for _, d := range decisions {
 		if quiet {
-			block(d, "quiet period", local.Format("2006-01-02 15:04"), "outside quiet hours and dates")
+			block(d, "in quiet hours or dates at "+local.Format("2006-01-02 15:04"), "true", clv.OpEqual, "false")
 			continue
 		}
 		h := history[d.Customer]
@@ -485,11 +498,11 @@ func (p ContactPolicy) Apply(decisions []Decision, past []Contact, now time.Time
 			}
 		}
 		if p.MaxPerWindow > 0 && inWindow >= p.MaxPerWindow {
-			block(d, "contacts in window", strconv.Itoa(inWindow), "< "+strconv.Itoa(p.MaxPerWindow)+" per "+p.Window.String())
+			block(d, "contacts in the last "+p.Window.String(), strconv.Itoa(inWindow), clv.OpLess, strconv.Itoa(p.MaxPerWindow))
 			continue
 		}
 		if p.Cooldown > 0 && !lastSame.IsZero() && now.Sub(lastSame) < p.Cooldown {
-			block(d, "since this offer", now.Sub(lastSame).String(), ">= "+p.Cooldown.String())
+			block(d, "time since this offer", now.Sub(lastSame).String(), clv.OpAtLeast, p.Cooldown.String())
 			continue
 		}
 		kept = append(kept, d)

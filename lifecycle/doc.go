@@ -1,18 +1,20 @@
 // Package lifecycle places customers in their life with the business and
 // decides what to offer them next, with the reasons.
 //
-// Seed 001 asks a lifecycle company to track each customer, place them in a
-// segment and a phase, evaluate current and potential value, assign a churn
-// probability and have the right offer ready for each phase; seeds 002 and
-// 003 add the economics (focus on the valuable few; keep LTV at least three
-// times the cost of acquisition). This package turns those into typed,
-// deterministic functions:
+// A customer lifecycle programme tracks each customer, places them in a
+// segment and a phase, evaluates current and potential value, assigns a
+// churn probability and has the right offer ready for each phase (cross
+// sell, upgrade, downgrade); customer centricity adds the economics: focus
+// on the valuable few, and keep LTV at least three times the cost of
+// acquisition. This package turns those into typed, deterministic
+// functions:
 //
 //   - Histories builds each customer's purchase history as of a date;
-//     PhaseRules.Assign places them in exactly one Phase (Prospect, New,
-//     Active, AtRisk, Lapsed, Churned, Reactivated) by recency and tenure
-//     thresholds and, optionally, P(alive) from any clv model; Changes lists
-//     who moved between two dates.
+//     PhaseRules.Assign places them in exactly one Phase (Prospect,
+//     Newcomer, Active, AtRisk, Lapsed, Churned, Reactivated) by recency and
+//     tenure thresholds and, optionally, P(alive) from any AliveModel (every
+//     clv transaction model is one); Changes lists who moved between two
+//     dates.
 //   - ScoreRFM gives quantile recency, frequency and monetary scores with an
 //     order-independent tie rule; a SegmentMap (DefaultSegments: Champions …
 //     Lost) is checked at construction to cover every cell exactly once.
@@ -26,9 +28,11 @@
 //     ContactPolicy then applies caps, cooldowns and quiet periods as of a
 //     given time.
 //
-// Every phase, segment and decision carries a clv.Explanation: the rule,
-// the inputs, the thresholds crossed and the expected-value breakdown. Money
-// is decimal.Decimal; nothing reads the system clock.
+// Every phase, segment and decision carries a clv.Explanation: the rule
+// (one of the package's Rule constants, such as RulePhaseAtRisk or
+// RuleOfferUpgrade), the inputs, the thresholds crossed and the
+// expected-value breakdown. Money is decimal.Decimal, rounded by clv's one
+// policy (clv.Money); nothing reads the system clock.
 //
 // Days are calendar days by the SDK's one rule, clv.CalendarDay, read in a
 // location the caller gives (Histories' loc, History.Location,

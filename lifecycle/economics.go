@@ -11,17 +11,15 @@ import (
 	"github.com/clvkit/clvkit/internal/clip"
 )
 
-// moneyScale is the number of decimal places of the money this file
-// returns; values are rounded once, half to even, at the end.
-const moneyScale = 2
-
-// money rounds a computed amount to moneyScale; what names the result in
-// the error when it is not finite (inputs too large for float64).
+// money converts an amount computed in float64 to money, once, at the end,
+// by the SDK's rounding policy (clv.Money); what names the result in the
+// error when it is not finite (inputs too large for float64).
 func money(what string, v float64) (decimal.Decimal, error) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	d, ok := clv.Money(v)
+	if !ok {
 		return decimal.Decimal{}, fmt.Errorf("%w: %s is %v: the inputs are too large", ErrInvalidInput, what, v)
 	}
-	return decimal.NewFromFloat(v).RoundBank(moneyScale), nil
+	return d, nil
 }
 
 // Timing is when a retained customer pays, which changes a retention-based
@@ -101,10 +99,12 @@ func MarginMultiple(r, i float64) (float64, error) {
 	return r / (1 + i - r), nil
 }
 
-// UndiscountedValue is the seed's plain arithmetic of a customer's worth:
-// amount per purchase (money, ≥ 0) × purchases per year (finite, ≥ 0) ×
-// years (finite, ≥ 0), with no discounting or churn (the hotel guest of
-// seed 002: $300 × 24 × 5 = $36,000), rounded half to even to the cent.
+// UndiscountedValue is the plain arithmetic of a customer's worth that
+// customer-centricity primers start from: amount per purchase (money, ≥ 0)
+// × purchases per year (finite, ≥ 0) × years (finite, ≥ 0), with no
+// discounting or churn (the business traveller staying twice a month at
+// $300: $300 × 24 × 5 = $36,000), rounded half to even to the cent
+// (clv.RoundMoney).
 func UndiscountedValue(amt decimal.Decimal, perYear float64, years float64) (decimal.Decimal, error) {
 	switch {
 	case amt.Sign() < 0:
@@ -114,7 +114,7 @@ func UndiscountedValue(amt decimal.Decimal, perYear float64, years float64) (dec
 	case !(years >= 0) || math.IsInf(years, 0):
 		return decimal.Decimal{}, fmt.Errorf("%w: years %v, want a finite non-negative number", ErrInvalidInput, years)
 	}
-	return amt.Mul(decimal.NewFromFloat(perYear)).Mul(decimal.NewFromFloat(years)).RoundBank(moneyScale), nil
+	return clv.RoundMoney(amt.Mul(decimal.NewFromFloat(perYear)).Mul(decimal.NewFromFloat(years))), nil
 }
 
 // SubscriptionLTV is the SaaS rule of thumb: average revenue per account
@@ -143,7 +143,9 @@ type UnitEconomics struct {
 	// takes to repay their acquisition (0 when no margin per period is
 	// given).
 	PaybackPeriods float64
-	// Healthy reports Ratio ≥ the threshold (3 by default: seed 003).
+	// Healthy reports Ratio ≥ the threshold (LTVToCACOptions.Threshold, 3
+	// by default: the rule of thumb that a customer should be worth at
+	// least three times their acquisition).
 	Healthy bool
 	Reason  clv.Explanation
 }
@@ -158,10 +160,22 @@ type Acquisition struct {
 	MarginPerPeriod decimal.Decimal
 }
 
-// LTVToCAC evaluates each group against threshold (a finite ratio > 0; 0
-// means 3), in input order. Ratios and payback periods are computed in
-// decimal arithmetic and converted to float64 once.
-func LTVToCAC(groups []Acquisition, threshold float64) ([]UnitEconomics, error) {
+// LTVToCACOptions configures LTVToCAC.
+type LTVToCACOptions struct {
+	// Threshold is the LTV:CAC ratio a healthy group reaches, a finite
+	// ratio > 0; zero means 3.
+	Threshold float64
+}
+
+// RuleLTVToCAC is LTVToCAC's rule: a group is healthy when its LTV:CAC
+// ratio reaches the threshold.
+const RuleLTVToCAC clv.Rule = "economics/ltv-cac"
+
+// LTVToCAC evaluates each group against opts.Threshold, in input order.
+// Ratios and payback periods are computed in decimal arithmetic and
+// converted to float64 once.
+func LTVToCAC(groups []Acquisition, opts LTVToCACOptions) ([]UnitEconomics, error) {
+	threshold := opts.Threshold
 	if threshold == 0 {
 		threshold = 3
 	}
@@ -186,8 +200,8 @@ func LTVToCAC(groups []Acquisition, threshold float64) ([]UnitEconomics, error) 
 		if g.MarginPerPeriod.Sign() > 0 {
 			u.PaybackPeriods = g.CAC.Div(g.MarginPerPeriod).InexactFloat64()
 		}
-		u.Reason = clv.Explanation{Rule: "economics/ltv-cac", Facts: []clv.Fact{
-			{Name: "LTV:CAC", Value: fmt.Sprintf("%.2f", ratio), Test: fmt.Sprintf(">= %g", threshold), Held: u.Healthy},
+		u.Reason = clv.Explanation{Rule: RuleLTVToCAC, Facts: []clv.Fact{
+			{Name: "LTV:CAC", Value: fmt.Sprintf("%.2f", ratio), Op: clv.OpAtLeast, Limit: fmt.Sprintf("%g", threshold), Held: u.Healthy},
 		}}
 		out[i] = u
 	}
@@ -231,7 +245,7 @@ func rankedPositive(vs []clv.CustomerValue) ([]clv.CustomerValue, decimal.Decima
 
 // ValuableFew returns the smallest set of customers holding at least share
 // (in (0, 1]) of the total positive predicted value — customer
-// centricity's "select set" of seed 002 — most valuable first (ties by ID),
+// centricity's "select set" of valuable customers — most valuable first (ties by ID),
 // and the share they hold, in [0, 1]. Values may be negative (a value net of
 // costs); they hold no share. Customer IDs must be unique and non-empty.
 func ValuableFew(vs []clv.CustomerValue, share float64) ([]clv.CustomerValue, float64, error) {
@@ -331,17 +345,20 @@ func AssignTiers(vs []clv.CustomerValue, tiers []Tier) (map[string]string, error
 	return out, nil
 }
 
-// ChurnProbability is 1 − P(alive) under any clv transaction model, in
-// [0, 1]. The model must be non-nil and valid and the summary valid (in the
-// model's time unit); a model that returns no probability is an error.
-func ChurnProbability(m clv.TransactionModel, s clv.Summary) (float64, error) {
+// ChurnProbability is 1 − P(alive) under any model that gives P(alive) (a
+// clv transaction model, or any other AliveModel), in [0, 1]. The model
+// must be non-nil and valid (when it has a Validate method) and the summary
+// valid; a clv transaction model in another unit than the summary's is
+// converted (clv.InUnit), never misread. A model that returns no
+// probability is an error.
+func ChurnProbability(m AliveModel, s clv.Summary) (float64, error) {
 	if err := checkModel("model", m); err != nil {
 		return 0, err
 	}
 	if err := checkSummary("summary", s); err != nil {
 		return 0, err
 	}
-	alive := m.ProbabilityAlive(s)
+	alive := inUnit(m, s.Unit).ProbabilityAlive(s)
 	if !(alive >= 0 && alive <= 1) {
 		return 0, fmt.Errorf("%w: customer %s: the model's P(alive) is %v, not a probability", ErrInvalidInput, clip.Quote(s.ID), alive)
 	}

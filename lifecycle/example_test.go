@@ -30,8 +30,8 @@ func ExamplePhaseRules_Assign() {
 		fmt.Printf("%s: %s (%s)\n", a.ID, a.Phase, a.Reason)
 	}
 	// Output:
-	// ana: reactivated (phase/reactivated: gap before the last purchase=162 days (>= 120 days: yes), days since last purchase=11 days (< 30 days: yes))
-	// ben: lapsed (phase/lapsed: days since last purchase=138 days (>= 120 days: yes))
+	// ana: reactivated (phase/reactivated: days in the gap before the last purchase=162 (>= 120: yes), days since last purchase=11 (< 30: yes))
+	// ben: lapsed (phase/lapsed: days since last purchase=138 (>= 120: yes))
 	// cora: prospect (phase/prospect: purchases=0)
 }
 
@@ -44,7 +44,7 @@ func ExampleScoreRFM() {
 		{ID: "d", AsOf: asOf, First: day("2023-05-01"), Last: day("2024-03-01"), Purchases: 3, Spend: decimal.NewFromInt(120)},
 		{ID: "e", AsOf: asOf, First: day("2022-01-01"), Last: day("2022-02-01"), Purchases: 1, Spend: decimal.NewFromInt(15)},
 	}
-	scores, _ := lifecycle.ScoreRFM(hs, 5)
+	scores, _ := lifecycle.ScoreRFM(hs, lifecycle.RFMOptions{Classes: 5})
 	segments, err := lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments())
 	if err != nil {
 		fmt.Println(err)
@@ -86,7 +86,7 @@ func ExampleDecide() {
 	//   offer/retention: churn risk=0.4000 (>= 0.3: yes), uplift=0.6; uplift × margin change -9, uplift × churn value saved 120, cost -1
 	// offer gold-card: EV 7
 	//   offer/upgrade: holds classic card=true (= true: yes), holds gold card=false (= false: yes), uplift=0.1; uplift × margin change 12, uplift × churn value saved 0, cost -5
-	// not basic-plan: offer/downgrade: holds basic plan=false (= false: yes), effect on churn=unknown (known (never downgrade on churn risk alone): no)
+	// not basic-plan: offer/downgrade: holds basic plan=false (= false: yes), effect on churn known=false (= true: no)
 }
 
 func ExampleRetentionValue() {
@@ -112,8 +112,8 @@ func ExampleContactPolicy_Apply() {
 	kept, blocked, _ := p.Apply(ds, past, now)
 	fmt.Println("kept:", kept[0].Customer)
 	f := blocked[0].Reason.Facts[0]
-	fmt.Printf("blocked: %s - %s %s, want %s\n", blocked[0].Customer, f.Name, f.Value, f.Test)
+	fmt.Printf("blocked: %s - %s %s, want %s\n", blocked[0].Customer, f.Name, f.Value, f.Test())
 	// Output:
 	// kept: ana
-	// blocked: ben - contacts in window 1, want < 1 per 168h0m0s
+	// blocked: ben - contacts in the last 168h0m0s 1, want < 1
 }

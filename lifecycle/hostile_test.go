@@ -212,7 +212,7 @@ func hostile(t *rapid.T) {
 
 	// RFM and segments.
 	k := rapid.SampledFrom([]int{0, 1, 2, 5, 101, -3, math.MaxInt}).Draw(t, "k")
-	scores, err := ScoreRFM(hs, k)
+	scores, err := ScoreRFM(hs, RFMOptions{Classes: k})
 	if err != nil {
 		checkErr(t, "ScoreRFM", err)
 	} else {
@@ -247,7 +247,7 @@ func hostile(t *rapid.T) {
 	}
 	if name, why, err := segs.Segment(score); err != nil {
 		checkErr(t, "Segment", err)
-	} else if why.Rule != "rfm/"+name {
+	} else if why.Rule != RuleRFMSegment {
 		t.Fatalf("segment %q with reason %v", name, why)
 	}
 
@@ -277,7 +277,7 @@ func hostile(t *rapid.T) {
 		return Acquisition{Name: genID(t, "group"), LTV: genDecimal(t, "ltv"), CAC: genDecimal(t, "cac"), MarginPerPeriod: genDecimal(t, "mpp")}
 	}), 0, 3).Draw(t, "groups")
 	threshold := genFloat(t, "threshold")
-	if ue, err := LTVToCAC(groups, threshold); err != nil {
+	if ue, err := LTVToCAC(groups, LTVToCACOptions{Threshold: threshold}); err != nil {
 		checkErr(t, "LTVToCAC", err)
 	} else {
 		if threshold == 0 {

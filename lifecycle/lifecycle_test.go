@@ -50,7 +50,7 @@ func TestPhases(t *testing.T) {
 	for _, a := range as {
 		got[a.ID] = a.Phase
 	}
-	want := map[string]Phase{"new": New, "active": Active, "atrisk": AtRisk, "lapsed": Lapsed, "churned": Churned,
+	want := map[string]Phase{"new": Newcomer, "active": Active, "atrisk": AtRisk, "lapsed": Lapsed, "churned": Churned,
 		"back": Reactivated, "prospect": Prospect}
 	for id, p := range want {
 		if got[id] != p {
@@ -61,7 +61,7 @@ func TestPhases(t *testing.T) {
 		t.Error("a customer whose first purchase is after the as-of date has a phase")
 	}
 	for _, a := range as {
-		if a.ID == "atrisk" && a.Reason.String() != "phase/at-risk: days since last purchase=77 days (>= 60 days: yes)" {
+		if a.ID == "atrisk" && a.Reason.String() != "phase/at-risk: days since last purchase=77 (>= 60: yes)" {
 			t.Errorf("reason: %s", a.Reason)
 		}
 	}
@@ -79,7 +79,7 @@ func TestPhaseRulesWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Phase != Active || mod.Phase != AtRisk || mod.Reason.Rule != "phase/at-risk-model" {
+	if rec.Phase != Active || mod.Phase != AtRisk || mod.Reason.Rule != RulePhaseAtRiskModel {
 		t.Errorf("recency only %v, with model %v (%s)", rec.Phase, mod.Phase, mod.Reason)
 	}
 	if _, err := (PhaseRules{AtRiskDays: 200}).Assign(hs[0]); !errors.Is(err, ErrInvalidConfig) {
@@ -87,14 +87,59 @@ func TestPhaseRulesWithModel(t *testing.T) {
 	}
 }
 
+// aliveOnly is a model lifecycle never fits: it gives P(alive) and nothing
+// else.
+type aliveOnly float64
+
+func (p aliveOnly) ProbabilityAlive(clv.Summary) float64 { return float64(p) }
+
+// dailyBGBB is a BG/BB over daily opportunities, read from a summary in
+// days: the adapter that makes it an AliveModel.
+type dailyBGBB struct{ clv.BGBB }
+
+func (m dailyBGBB) ProbabilityAlive(s clv.Summary) float64 {
+	return m.BGBB.ProbabilityAlive(clv.BGBBPattern{Frequency: s.Frequency, Recency: int(s.Recency), Periods: int(s.T)}, 0)
+}
+
+func TestAliveModel(t *testing.T) {
+	hs, _ := Histories(slices.Values([]clv.Transaction{tx("a", "2024-01-01", 1), tx("a", "2024-02-20", 1)}), nil, date("2024-03-10"), nil)
+	a, err := PhaseRules{Model: aliveOnly(0.01)}.Assign(hs[0])
+	if err != nil || a.Phase != Churned || a.Reason.Rule != RulePhaseChurnedModel {
+		t.Errorf("P(alive) 0.01: %v %s, %v; want churned by the model", a.Phase, a.Reason, err)
+	}
+	bb := dailyBGBB{clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}}
+	if a, err := (PhaseRules{Model: bb}).Assign(hs[0]); err != nil || a.Reason.Rule == "" {
+		t.Errorf("BG/BB: %v, %v", a, err)
+	}
+	if _, err := (PhaseRules{Model: dailyBGBB{clv.BGBB{Alpha: -1}}}).Assign(hs[0]); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("invalid BG/BB accepted: %v", err)
+	}
+	if p, err := ChurnProbability(aliveOnly(0.25), hs[0].Summary); err != nil || p != 0.75 {
+		t.Errorf("ChurnProbability = %v, %v; want 0.75", p, err)
+	}
+	if _, err := ChurnProbability(aliveOnly(math.NaN()), hs[0].Summary); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("NaN P(alive): %v", err)
+	}
+}
+
+// TestOfferRules checks that each offer kind's rule is "offer/" and the
+// kind's name.
+func TestOfferRules(t *testing.T) {
+	for k := range OfferKind(len(kindNames)) {
+		if want := clv.Rule("offer/" + k.String()); kindRules[k] != want {
+			t.Errorf("%v: rule %q, want %q", k, kindRules[k], want)
+		}
+	}
+}
+
 func TestChanges(t *testing.T) {
-	before := []Assignment{{ID: "a", Phase: Active}, {ID: "b", Phase: New}, {ID: "c", Phase: Lapsed}}
-	after := []Assignment{{ID: "a", Phase: AtRisk}, {ID: "b", Phase: New}, {ID: "d", Phase: New}}
+	before := []Assignment{{ID: "a", Phase: Active}, {ID: "b", Phase: Newcomer}, {ID: "c", Phase: Lapsed}}
+	after := []Assignment{{ID: "a", Phase: AtRisk}, {ID: "b", Phase: Newcomer}, {ID: "d", Phase: Newcomer}}
 	got, err := Changes(before, after)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []PhaseChange{{"a", Active, AtRisk}, {"c", Lapsed, Prospect}, {"d", Prospect, New}}
+	want := []PhaseChange{{"a", Active, AtRisk}, {"c", Lapsed, Prospect}, {"d", Prospect, Newcomer}}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes %v, want %v", got, want)
 	}
@@ -150,7 +195,7 @@ func TestPropOnePhaseOneSegment(t *testing.T) {
 				t.Fatalf("%s: prospect status and phase %v disagree", a.ID, a.Phase)
 			}
 		}
-		scores, err := ScoreRFM(hs, 5)
+		scores, err := ScoreRFM(hs, RFMOptions{Classes: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,11 +211,11 @@ func TestPropRFMOrderAndTies(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		hs := genHistories(t)
 		k := rapid.IntRange(2, 10).Draw(t, "k")
-		a, err := ScoreRFM(hs, k)
+		a, err := ScoreRFM(hs, RFMOptions{Classes: k})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := ScoreRFM(rapid.Permutation(hs).Draw(t, "perm"), k)
+		b, err := ScoreRFM(rapid.Permutation(hs).Draw(t, "perm"), RFMOptions{Classes: k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +291,7 @@ func TestEconomicsOracles(t *testing.T) {
 	if err != nil || !ltv.Equal(dec("8000")) {
 		t.Errorf("SaaS LTV %s %v, want 8000", ltv, err)
 	}
-	ue, err := LTVToCAC([]Acquisition{{Name: "paid search", LTV: ltv, CAC: dec("1000"), MarginPerPeriod: dec("160")}}, 0)
+	ue, err := LTVToCAC([]Acquisition{{Name: "paid search", LTV: ltv, CAC: dec("1000"), MarginPerPeriod: dec("160")}}, LTVToCACOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +339,7 @@ func ptr(v float64) *float64 { return &v }
 func catalogue() []Offer {
 	return []Offer{
 		{ID: "card-gold", Kind: Upgrade, Product: "gold card", Requires: []string{"classic card"}, MarginChange: dec("120"),
-			Cost: dec("5"), AcceptWith: 0.12, AcceptWithout: 0.02, Phases: []Phase{Active, New}},
+			Cost: dec("5"), AcceptWith: 0.12, AcceptWithout: 0.02, Phases: []Phase{Active, Newcomer}},
 		{ID: "insurance", Kind: CrossSell, Product: "travel insurance", Category: "insurance", MarginChange: dec("60"),
 			Cost: dec("2"), AcceptWith: 0.10, AcceptWithout: 0.04},
 		{ID: "fee-holiday", Kind: Retention, MarginChange: dec("-15"), Cost: dec("1"), AcceptWith: 0.7, AcceptWithout: 0.1,
@@ -322,7 +367,7 @@ func TestDecide(t *testing.T) {
 	for _, d := range rejected {
 		why[d.Offer.ID] = d.Reason.Facts[len(d.Reason.Facts)-1].Name
 	}
-	if why["basic-plan"] != "effect on churn" || why["refer"] != "expected value" {
+	if why["basic-plan"] != "effect on churn known" || why["refer"] != "expected value" {
 		t.Errorf("rejections %v", why)
 	}
 	sum := decimal.Zero
@@ -493,7 +538,7 @@ func FuzzPhasesAndRFM(f *testing.F) {
 		if _, err := (PhaseRules{}).AssignAll(hs); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ScoreRFM(hs, rapid.IntRange(-3, 120).Draw(t, "k")); err != nil && !errors.Is(err, ErrInvalidConfig) {
+		if _, err := ScoreRFM(hs, RFMOptions{Classes: rapid.IntRange(-3, 120).Draw(t, "k")}); err != nil && !errors.Is(err, ErrInvalidConfig) {
 			t.Fatal(err)
 		}
 	}))
@@ -523,7 +568,7 @@ func BenchmarkLifecycle(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				scores, err := ScoreRFM(hs, 5)
+				scores, err := ScoreRFM(hs, RFMOptions{Classes: 5})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -18,8 +18,9 @@ type Phase uint8
 const (
 	// Prospect has not bought yet.
 	Prospect Phase = iota
-	// New bought for the first time recently (onboarding).
-	New
+	// Newcomer bought for the first time recently (onboarding); its name
+	// is "new".
+	Newcomer
 	// Active buys at their usual pace.
 	Active
 	// AtRisk has been quiet for longer than usual, or the model gives them a
@@ -46,14 +47,37 @@ func (p Phase) String() string {
 
 // Phases lists every phase in order.
 func Phases() []Phase {
-	return []Phase{Prospect, New, Active, AtRisk, Lapsed, Churned, Reactivated}
+	return []Phase{Prospect, Newcomer, Active, AtRisk, Lapsed, Churned, Reactivated}
+}
+
+// The rules of PhaseRules.Assign, one per way into a phase.
+const (
+	RulePhaseProspect     clv.Rule = "phase/prospect"      // no purchase yet
+	RulePhaseChurned      clv.Rule = "phase/churned"       // quiet ChurnedDays or more
+	RulePhaseChurnedModel clv.Rule = "phase/churned-model" // P(alive) below ChurnedAlive
+	RulePhaseLapsed       clv.Rule = "phase/lapsed"        // quiet LapsedDays or more
+	RulePhaseNewcomer     clv.Rule = "phase/new"           // tenure below NewDays
+	RulePhaseReactivated  clv.Rule = "phase/reactivated"   // back after a lapse, recently
+	RulePhaseAtRisk       clv.Rule = "phase/at-risk"       // quiet AtRiskDays or more
+	RulePhaseAtRiskModel  clv.Rule = "phase/at-risk-model" // P(alive) below AtRiskAlive
+	RulePhaseActive       clv.Rule = "phase/active"        // none of the above
+)
+
+// AliveModel is what lifecycle needs of a model: the probability that a
+// customer with a summary is still alive (active), in [0, 1]. Every
+// clv.TransactionModel is one; a model of discrete opportunities such as
+// clv.BGBB becomes one with a method that reads the summary as its
+// pattern (frequency, recency and age in opportunities). Validate, when the
+// model has it, is called once before use.
+type AliveModel interface {
+	ProbabilityAlive(s clv.Summary) float64
 }
 
 // PhaseRules are the thresholds that place a customer in a phase. The zero
 // value of each field means its documented default.
 type PhaseRules struct {
-	// NewDays: a customer whose first purchase is fewer days ago is New.
-	// Default 30.
+	// NewDays: a customer whose first purchase is fewer days ago is a
+	// Newcomer. Default 30.
 	NewDays int
 	// AtRiskDays: an Active customer this many days or more since their last
 	// purchase is AtRisk. Default 60.
@@ -67,32 +91,24 @@ type PhaseRules struct {
 	// ReactivatedDays: a customer whose last purchase ended a gap of at least
 	// LapsedDays, fewer than this many days ago, is Reactivated. Default 30.
 	ReactivatedDays int
-	// Model, when set, adds P(alive) from any clv transaction model (in days,
-	// as History.Summary is) to the recency rules: below AtRiskAlive an
-	// otherwise Active or Reactivated customer is AtRisk, below ChurnedAlive
-	// a customer is Churned.
-	Model clv.TransactionModel
+	// Model, when set, adds P(alive) from any model of it — a clv
+	// transaction model in any unit (it is converted to days, the unit of
+	// History.Summary, with clv.InUnit), or any other AliveModel, which must
+	// then read summaries in days — to the recency rules: below AtRiskAlive an otherwise
+	// Active or Reactivated customer is AtRisk, below ChurnedAlive a
+	// customer is Churned. nil leaves the recency rules alone.
+	Model AliveModel
 	// AtRiskAlive and ChurnedAlive are the P(alive) thresholds used with
 	// Model. Defaults 0.5 and 0.05.
 	AtRiskAlive, ChurnedAlive float64
-
-	// tests holds the thresholds' texts for the reasons, written once by
-	// withDefaults: ">= 365 days", "< 30 days", "< 0.05", …
-	tests map[threshold]string
 }
 
-// threshold is a day comparison: at least (ge) or below limit.
-type threshold struct {
-	ge    bool
-	limit int
-}
-
-// dayTexts holds "0 days" … "999 days", so that reasons for everyday values
-// cost no formatting. It is computed once and never changed.
+// dayTexts holds "0" … "999", so that reasons for everyday day counts cost
+// no formatting. It is computed once and never changed.
 var dayTexts = func() []string {
 	out := make([]string, 1000)
 	for i := range out {
-		out[i] = strconv.Itoa(i) + " days"
+		out[i] = strconv.Itoa(i)
 	}
 	return out
 }()
@@ -101,7 +117,7 @@ func daysText(v int) string {
 	if v >= 0 && v < len(dayTexts) {
 		return dayTexts[v]
 	}
-	return strconv.Itoa(v) + " days"
+	return strconv.Itoa(v)
 }
 
 func (r PhaseRules) withDefaults() (PhaseRules, error) {
@@ -136,11 +152,7 @@ func (r PhaseRules) withDefaults() (PhaseRules, error) {
 		if err := checkModel("PhaseRules.Model", r.Model); err != nil {
 			return r, err
 		}
-	}
-	r.tests = map[threshold]string{}
-	for _, d := range []int{r.NewDays, r.AtRiskDays, r.LapsedDays, r.ChurnedDays, r.ReactivatedDays} {
-		r.tests[threshold{true, d}] = ">= " + daysText(d)
-		r.tests[threshold{false, d}] = "< " + daysText(d)
+		r.Model = inUnit(r.Model, clv.UnitDay)
 	}
 	return r, nil
 }
@@ -156,7 +168,7 @@ type Assignment struct {
 // calendar days in h.Location (clv.CalendarDay). The rules are
 // tested in this order, the first that holds wins: no purchase → Prospect;
 // days since the last purchase ≥ ChurnedDays, or P(alive) < ChurnedAlive →
-// Churned; ≥ LapsedDays → Lapsed; tenure < NewDays → New; last purchase
+// Churned; ≥ LapsedDays → Lapsed; tenure < NewDays → Newcomer; last purchase
 // ended a gap ≥ LapsedDays fewer than ReactivatedDays ago → Reactivated
 // (unless P(alive) < AtRiskAlive); ≥ AtRiskDays, or P(alive) < AtRiskAlive →
 // AtRisk; otherwise Active. With a Model, h.Summary must be valid and the
@@ -175,20 +187,16 @@ func (r PhaseRules) assign(h History) (Assignment, error) {
 	}
 	a := Assignment{ID: h.ID}
 	if h.First.IsZero() {
-		a.Phase, a.Reason = Prospect, clv.Explanation{Rule: "phase/prospect", Facts: []clv.Fact{{Name: "purchases", Value: "0"}}}
+		a.Phase, a.Reason = Prospect, clv.Explanation{Rule: RulePhaseProspect, Facts: []clv.Fact{{Name: "purchases", Value: "0"}}}
 		return a, nil
 	}
 	since, tenure := h.DaysSinceLast(), h.TenureDays()
 	factDays := func(name string, v, limit int, ge bool) clv.Fact {
-		op, held := ">=", v >= limit
+		op, held := clv.OpAtLeast, v >= limit
 		if !ge {
-			op, held = "<", v < limit
+			op, held = clv.OpLess, v < limit
 		}
-		test, ok := r.tests[threshold{ge, limit}]
-		if !ok {
-			test = op + " " + daysText(limit)
-		}
-		return clv.Fact{Name: name, Value: daysText(v), Test: test, Held: held}
+		return clv.Fact{Name: name, Value: daysText(v), Op: op, Limit: daysText(limit), Held: held}
 	}
 	alive, hasAlive := math.NaN(), r.Model != nil
 	if hasAlive {
@@ -202,21 +210,21 @@ func (r PhaseRules) assign(h History) (Assignment, error) {
 	}
 	factAlive := func(limit float64) clv.Fact {
 		return clv.Fact{Name: "P(alive)", Value: strconv.FormatFloat(alive, 'f', 4, 64),
-			Test: "< " + strconv.FormatFloat(limit, 'g', -1, 64), Held: alive < limit}
+			Op: clv.OpLess, Limit: strconv.FormatFloat(limit, 'g', -1, 64), Held: alive < limit}
 	}
-	set := func(p Phase, rule string, facts ...clv.Fact) (Assignment, error) {
+	set := func(p Phase, rule clv.Rule, facts ...clv.Fact) (Assignment, error) {
 		a.Phase, a.Reason = p, clv.Explanation{Rule: rule, Facts: facts}
 		return a, nil
 	}
 	switch {
 	case since >= r.ChurnedDays:
-		return set(Churned, "phase/churned", factDays("days since last purchase", since, r.ChurnedDays, true))
+		return set(Churned, RulePhaseChurned, factDays("days since last purchase", since, r.ChurnedDays, true))
 	case hasAlive && alive < r.ChurnedAlive:
-		return set(Churned, "phase/churned-model", factAlive(r.ChurnedAlive))
+		return set(Churned, RulePhaseChurnedModel, factAlive(r.ChurnedAlive))
 	case since >= r.LapsedDays:
-		return set(Lapsed, "phase/lapsed", factDays("days since last purchase", since, r.LapsedDays, true))
+		return set(Lapsed, RulePhaseLapsed, factDays("days since last purchase", since, r.LapsedDays, true))
 	case tenure < r.NewDays:
-		return set(New, "phase/new", factDays("tenure", tenure, r.NewDays, false))
+		return set(Newcomer, RulePhaseNewcomer, factDays("tenure in days", tenure, r.NewDays, false))
 	}
 	gap := -1
 	if !h.BeforeLast.IsZero() {
@@ -225,14 +233,14 @@ func (r PhaseRules) assign(h History) (Assignment, error) {
 	lowAlive := hasAlive && alive < r.AtRiskAlive
 	switch {
 	case gap >= r.LapsedDays && since < r.ReactivatedDays && !lowAlive:
-		return set(Reactivated, "phase/reactivated", factDays("gap before the last purchase", gap, r.LapsedDays, true),
+		return set(Reactivated, RulePhaseReactivated, factDays("days in the gap before the last purchase", gap, r.LapsedDays, true),
 			factDays("days since last purchase", since, r.ReactivatedDays, false))
 	case since >= r.AtRiskDays:
-		return set(AtRisk, "phase/at-risk", factDays("days since last purchase", since, r.AtRiskDays, true))
+		return set(AtRisk, RulePhaseAtRisk, factDays("days since last purchase", since, r.AtRiskDays, true))
 	case lowAlive:
-		return set(AtRisk, "phase/at-risk-model", factAlive(r.AtRiskAlive))
+		return set(AtRisk, RulePhaseAtRiskModel, factAlive(r.AtRiskAlive))
 	}
-	return set(Active, "phase/active", factDays("days since last purchase", since, r.AtRiskDays, false))
+	return set(Active, RulePhaseActive, factDays("days since last purchase", since, r.AtRiskDays, false))
 }
 
 // AssignAll assigns every history, in input order, on all cores, as Assign

@@ -13,8 +13,8 @@ import (
 	"github.com/clvkit/clvkit/clv"
 )
 
-// Regression tests for the issue "lifecycle, ladder, pesca: correct
-// conventions and no panic on any input".
+// Regression tests for defects found in review: the SDK's calendar-day
+// convention not followed, and panics on hostile input.
 
 // SubscriptionChurn counts payments as clv.SBG.DERL counts renewals: one
 // payment gives α/(α+β), 0.3733 for the Regular cohort (1000 → 631), not
@@ -134,7 +134,7 @@ func TestDuplicateIDsRejected(t *testing.T) {
 	}
 	asOf := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
 	h := History{ID: "c17", AsOf: asOf, First: asOf, Last: asOf, Purchases: 1}
-	if _, err := ScoreRFM([]History{h, h}, 5); !named(err, "c17") {
+	if _, err := ScoreRFM([]History{h, h}, RFMOptions{Classes: 5}); !named(err, "c17") {
 		t.Errorf("ScoreRFM: %v", err)
 	}
 	cat := catalogue()
@@ -146,7 +146,7 @@ func TestDuplicateIDsRejected(t *testing.T) {
 	if _, err := DecideAll([]Customer{c, c}, catalogue(), decimal.Zero); !named(err, "ana") {
 		t.Errorf("DecideAll: %v", err)
 	}
-	if _, err := Changes([]Assignment{{ID: "x"}, {ID: "x", Phase: New}}, nil); !named(err, "x") {
+	if _, err := Changes([]Assignment{{ID: "x"}, {ID: "x", Phase: Newcomer}}, nil); !named(err, "x") {
 		t.Errorf("Changes: %v", err)
 	}
 }
@@ -165,7 +165,7 @@ func TestBadNumbersNamed(t *testing.T) {
 		{"UndiscountedValue", "amount", second(UndiscountedValue(d(-300), 24, 5))},
 		{"SubscriptionLTV", "ARPA", second(SubscriptionLTV(d(-200), 0.8, 0.02))},
 		{"SubscriptionLTV churn", "churn", second(SubscriptionLTV(d(200), 0.8, math.NaN()))},
-		{"LTVToCAC", "MarginPerPeriod", second(LTVToCAC([]Acquisition{{Name: "web", LTV: d(1), CAC: d(1), MarginPerPeriod: d(-1)}}, 0))},
+		{"LTVToCAC", "MarginPerPeriod", second(LTVToCAC([]Acquisition{{Name: "web", LTV: d(1), CAC: d(1), MarginPerPeriod: d(-1)}}, LTVToCACOptions{}))},
 		{"Decide", "AcceptWith", third(Decide(Customer{ID: "c", ChurnRisk: 0.1}, []Offer{{ID: "o", AcceptWith: math.NaN()}}, decimal.Zero))},
 		{"Decide cost", "Cost", third(Decide(Customer{ID: "c", ChurnRisk: 0.1}, []Offer{{ID: "o", Cost: d(-1)}}, decimal.Zero))},
 		{"Decide risk", "ChurnRisk", third(Decide(Customer{ID: "c", ChurnRisk: math.NaN()}, nil, decimal.Zero))},
@@ -187,3 +187,24 @@ func TestBadNumbersNamed(t *testing.T) {
 func second[T any](_ T, err error) error { return err }
 
 func third[T, U any](_ T, _ U, err error) error { return err }
+
+// A weekly model gives the same phases and churn risk as the same model in
+// days: lifecycle converts it rather than misreading days as weeks.
+func TestModelsInAnyUnit(t *testing.T) {
+	week := clv.BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4, Unit: clv.UnitWeek}
+	day := week.In(clv.UnitDay)
+	s := clv.Summary{ID: "c", Frequency: 3, Recency: 100, T: 200}
+	cw, err1 := ChurnProbability(week, s)
+	cd, err2 := ChurnProbability(day, s)
+	if err1 != nil || err2 != nil || math.Abs(cw-cd) > 1e-12 {
+		t.Errorf("churn: weekly model %v (%v), daily %v (%v)", cw, err1, cd, err2)
+	}
+	h := History{ID: "c", AsOf: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC),
+		First: time.Date(2023, 12, 14, 0, 0, 0, 0, time.UTC), Last: time.Date(2024, 3, 23, 0, 0, 0, 0, time.UTC),
+		Purchases: 4, Summary: s}
+	aw, err1 := PhaseRules{Model: week}.Assign(h)
+	ad, err2 := PhaseRules{Model: day}.Assign(h)
+	if err1 != nil || err2 != nil || aw.Phase != ad.Phase {
+		t.Errorf("phase: weekly %v (%v), daily %v (%v)", aw.Phase, err1, ad.Phase, err2)
+	}
+}

@@ -60,15 +60,23 @@ func countBelow[T any](vals []T, cmp func(a, b T) int) []int {
 	return out
 }
 
-// ScoreRFM scores buyers (prospects are skipped) into k quantile classes
-// (k = 0 means 5). Recency is reversed: the fewer days since the last
+// RFMOptions configures ScoreRFM.
+type RFMOptions struct {
+	// Classes is k, the number of quantile classes of each score, 2 to 100:
+	// scores run from 1 (worst) to k (best). Zero means 5.
+	Classes int
+}
+
+// ScoreRFM scores buyers (prospects are skipped) into k = opts.Classes
+// quantile classes. Recency is reversed: the fewer days since the last
 // purchase, the higher R. The tie rule: a customer's score is
 // 1 + ⌊k · (number of customers strictly worse) / n⌋, so equal values score
 // alike whatever the input order. Days since the last purchase are
 // calendar days in each history's Location (History.DaysSinceLast). The
 // output follows the input order. Every history must be valid and its ID
 // unique: a customer counted twice would shift everyone's quantiles.
-func ScoreRFM(hs []History, k int) ([]RFMScore, error) {
+func ScoreRFM(hs []History, opts RFMOptions) ([]RFMScore, error) {
+	k := opts.Classes
 	if k == 0 {
 		k = 5
 	}
@@ -186,7 +194,7 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 		}
 	}
 	m.facts = make([][]clv.Fact, len(m.cell))
-	rng := func(r Range) string { return "in " + strconv.Itoa(r.Lo) + ".." + strconv.Itoa(r.Hi) }
+	rng := func(r Range) string { return strconv.Itoa(r.Lo) + ".." + strconv.Itoa(r.Hi) }
 	for r := 1; r <= k; r++ {
 		for f := 1; f <= k; f++ {
 			for mm := 1; mm <= k; mm++ {
@@ -196,9 +204,9 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 				}
 				seg := segments[m.cell[c]]
 				m.facts[c] = []clv.Fact{
-					{Name: "R", Value: strconv.Itoa(r), Test: rng(seg.R), Held: true},
-					{Name: "F", Value: strconv.Itoa(f), Test: rng(seg.F), Held: true},
-					{Name: "M", Value: strconv.Itoa(mm), Test: rng(seg.M), Held: true},
+					{Name: "R", Value: strconv.Itoa(r), Op: clv.OpIn, Limit: rng(seg.R), Held: true},
+					{Name: "F", Value: strconv.Itoa(f), Op: clv.OpIn, Limit: rng(seg.F), Held: true},
+					{Name: "M", Value: strconv.Itoa(mm), Op: clv.OpIn, Limit: rng(seg.M), Held: true},
 				}
 			}
 		}
@@ -207,6 +215,11 @@ func NewSegmentMap(k int, segments []Segment) (*SegmentMap, error) {
 }
 
 func (m *SegmentMap) index(r, f, mm int) int { return ((r-1)*m.k+(f-1))*m.k + (mm - 1) }
+
+// RuleRFMSegment is SegmentMap.Segment's rule: a customer belongs to the
+// segment whose ranges hold their R, F and M scores. The segment's name is
+// returned beside the explanation.
+const RuleRFMSegment clv.Rule = "rfm/segment"
 
 // Segment returns the segment of a score, with the reason. Scores outside
 // 1..k, and a nil or zero SegmentMap, are errors.
@@ -220,7 +233,7 @@ func (m *SegmentMap) Segment(s RFMScore) (string, clv.Explanation, error) {
 	c := m.index(s.R, s.F, s.M)
 	seg := m.segments[m.cell[c]]
 	// The facts were written once per cell; each caller gets its own copy.
-	return seg.Name, clv.Explanation{Rule: "rfm/" + seg.Name, Facts: slices.Clone(m.facts[c])}, nil
+	return seg.Name, clv.Explanation{Rule: RuleRFMSegment, Facts: slices.Clone(m.facts[c])}, nil
 }
 
 // DefaultSegments is the usual map for five classes, over recency and
@@ -244,4 +257,27 @@ func DefaultSegments() []Segment {
 		seg("Hibernating", Range{2, 2}, Range{1, 2}),
 		seg("Lost", Range{1, 1}, Range{1, 3}),
 	}
+}
+
+// Classes returns k, the number of RFM classes the map covers (0 for a nil
+// or zero map).
+func (m *SegmentMap) Classes() int {
+	if m == nil {
+		return 0
+	}
+	return m.k
+}
+
+// Names returns the segment names of the map, in its order (nil for a nil or
+// zero map), so that configuration naming a segment can be checked against
+// it.
+func (m *SegmentMap) Names() []string {
+	if m == nil {
+		return nil
+	}
+	out := make([]string, len(m.segments))
+	for i, s := range m.segments {
+		out[i] = s.Name
+	}
+	return out
 }

@@ -14,13 +14,27 @@ func sortByID[T any](xs []T, id func(T) string) {
 	slices.SortStableFunc(xs, func(a, b T) int { return strings.Compare(id(a), id(b)) })
 }
 
-// checkModel reports a nil or invalid transaction model, naming the field.
-func checkModel(field string, m clv.TransactionModel) error {
+// inUnit returns m measured in unit u when it is a clv transaction model in
+// another unit; any other model is returned as it is.
+func inUnit(m AliveModel, u clv.Unit) AliveModel {
+	if tm, ok := m.(clv.TransactionModel); ok && tm.TimeUnit() != u {
+		if conv, err := clv.InUnit(tm, u); err == nil {
+			return conv
+		}
+	}
+	return m
+}
+
+// checkModel reports a nil model, or one whose Validate method (when it has
+// one) fails, naming the field.
+func checkModel(field string, m AliveModel) error {
 	if guard.IsNil(m) {
 		return fmt.Errorf("%w: %s is nil", ErrInvalidConfig, field)
 	}
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrInvalidConfig, field, err)
+	if v, ok := m.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrInvalidConfig, field, err)
+		}
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func TestPropSameDayEverywhere(t *testing.T) {
 		}
 
 		// ladder: the same boundaries for placement.
-		l, err := ladder.NewLadder([]ladder.Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, 1, 0)
+		l, err := ladder.NewLadder([]ladder.Rung{{Name: "none"}, {Name: "buyer", MinPurchases: 1}}, ladder.LadderOptions{WindowDays: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestPropSameDayEverywhere(t *testing.T) {
 			asOf time.Time
 			want bool
 		}{{at, true}, {start(day + 1).Add(-time.Nanosecond), true}, {start(day + 1), false}} {
-			acts, err := ladder.Fire(large, []ladder.Context{{Customer: "c", Purchases: []clv.Purchase{p}, AsOf: c.asOf, Location: loc}})
+			acts, err := ladder.Fire(large, []ladder.Situation{{Customer: "c", Purchases: []clv.Purchase{p}, AsOf: c.asOf, Location: loc}})
 			if err != nil || (len(acts) == 1) != c.want {
 				t.Fatalf("ladder: large purchase as of %v: %v %v, want %v", c.asOf, acts, err, c.want)
 			}
@@ -99,7 +99,7 @@ func TestPropSameDayEverywhere(t *testing.T) {
 			asOf time.Time
 			want bool
 		}{{due, true}, {due.Add(-time.Nanosecond), false}} {
-			acts, err := ladder.Fire(expired, []ladder.Context{{Customer: "c", ContractEnd: at, AsOf: c.asOf, Location: loc}})
+			acts, err := ladder.Fire(expired, []ladder.Situation{{Customer: "c", ContractEnd: at, AsOf: c.asOf, Location: loc}})
 			if err != nil || (len(acts) == 1) != c.want || c.want && !acts[0].Due.Equal(due) {
 				t.Fatalf("ladder: expired contract as of %v: %v %v, want %v", c.asOf, acts, err, c.want)
 			}

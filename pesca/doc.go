@@ -1,5 +1,5 @@
 // Package pesca plans a customer's lifetime value through the five
-// perspectives of seed 000's P.E.S.C.A. model — Product (which next products
+// perspectives of the P.E.S.C.A. model of sequential value offers — Product (which next products
 // give an additional or cross sale), Experience (events, early access,
 // welcome sequences), Service (each contact makes the next one smarter),
 // Content (what to send at each interaction) and Allies (partners' offers
@@ -9,7 +9,7 @@
 //     value, eligibility (lifecycle phase, ladder rung, RFM segment,
 //     products held), timing (days after the first, last or a given
 //     product's purchase, and a window) and a channel, by default the
-//     channel of the customer's first purchase (seed 003).
+//     channel of the customer's first purchase.
 //   - Sequences learns "what comes next" from purchase histories: for every
 //     pair of products, how often B was first bought after A (support,
 //     confidence, lift), the likeliest next products for what a customer
@@ -33,6 +33,7 @@
 // or field, echoing at most 40 characters of any value; nothing panics on
 // data.
 //
-// Catalogues for the seed's financial services, school and donut shop live
-// in the examples.
+// Steps and skipped initiatives carry a clv.Explanation whose Rule is
+// RuleInitiative or RuleLearnedSequence. Catalogues for a financial
+// services firm, a school and a donut shop live in the examples.
 package pesca

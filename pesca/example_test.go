@@ -58,7 +58,7 @@ func ExamplePlanner_Plan() {
 		{ID: "setup-call", Perspective: pesca.Service, Name: "set-up call", Anchor: pesca.LastPurchase, OffsetDays: 7, Channel: "phone", ExpectedValue: d(8), Cost: d(3)},
 		{ID: "care-plan", Perspective: pesca.Allies, Name: "partner insurance", Anchor: pesca.ProductPurchase, AfterProduct: "iPhone", OffsetDays: 10, ExpectedValue: d(12)},
 	}}
-	ana := pesca.Profile{ID: "ana", Phase: lifecycle.New, Purchases: []clv.Purchase{{
+	ana := pesca.Profile{ID: "ana", Phase: lifecycle.Newcomer, Purchases: []clv.Purchase{{
 		Transaction: clv.Transaction{Customer: "ana", Time: time.Date(2024, 6, 20, 0, 0, 0, 0, time.UTC), Amount: d(999)},
 		Product:     "iPhone", Channel: "web"}}}
 	plan, _ := planner.Plan(ana, time.Date(2024, 6, 22, 0, 0, 0, 0, time.UTC))

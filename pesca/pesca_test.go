@@ -196,14 +196,14 @@ func initiatives() []Initiative {
 		{ID: "welcome", Perspective: Experience, Name: "welcome sequence", Anchor: FirstPurchase, OffsetDays: 1, WindowDays: 14, ExpectedValue: d(5), Cost: d(1)},
 		{ID: "watch", Perspective: Product, Product: "Watch", Requires: []string{"iPhone"}, Anchor: ProductPurchase, AfterProduct: "iPhone", OffsetDays: 30, ExpectedValue: d(60), Cost: d(5)},
 		{ID: "setup-call", Perspective: Service, Anchor: LastPurchase, OffsetDays: 7, WindowDays: 7, ExpectedValue: d(8), Cost: d(3), Channel: "phone"},
-		{ID: "tips", Perspective: Content, Anchor: LastPurchase, OffsetDays: 3, ExpectedValue: d(2), Phases: []lifecycle.Phase{lifecycle.New, lifecycle.Active}},
+		{ID: "tips", Perspective: Content, Anchor: LastPurchase, OffsetDays: 3, ExpectedValue: d(2), Phases: []lifecycle.Phase{lifecycle.Newcomer, lifecycle.Active}},
 		{ID: "vip-event", Perspective: Experience, Anchor: LastPurchase, OffsetDays: 0, Rungs: []int{2}, ExpectedValue: d(20), Cost: d(10)},
 	}
 }
 
 func TestPlan(t *testing.T) {
 	p := Planner{Initiatives: initiatives()}
-	c := Profile{ID: "ana", Phase: lifecycle.New, Rung: 0, CategorySpend: decimal.NewFromInt(4000),
+	c := Profile{ID: "ana", Phase: lifecycle.Newcomer, Rung: 0, CategorySpend: decimal.NewFromInt(4000),
 		Purchases: []clv.Purchase{buy("ana", "2024-06-01", "iPhone", "web", 999), buy("ana", "2024-06-20", "case", "store", 49)}}
 	plan, err := p.Plan(c, time.Date(2024, 6, 25, 15, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -339,7 +339,7 @@ func TestPlanAll(t *testing.T) {
 	p := Planner{Initiatives: initiatives()}
 	asOf := time.Date(2024, 6, 25, 0, 0, 0, 0, time.UTC)
 	cs := []Profile{
-		{ID: "a", Phase: lifecycle.New, Purchases: []clv.Purchase{buy("a", "2024-06-01", "iPhone", "web", 999)}},
+		{ID: "a", Phase: lifecycle.Newcomer, Purchases: []clv.Purchase{buy("a", "2024-06-01", "iPhone", "web", 999)}},
 		{ID: "b", Phase: lifecycle.Lapsed, Rung: 2, Purchases: []clv.Purchase{buy("b", "2023-01-01", "case", "store", 20)}},
 		{ID: "c"},
 	}

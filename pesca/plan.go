@@ -3,6 +3,7 @@ package pesca
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"github.com/clvkit/clvkit/lifecycle"
 )
 
-// Perspective is one of the five P.E.S.C.A. perspectives of seed 000.
+// Perspective is one of the five perspectives of the P.E.S.C.A. model.
 type Perspective uint8
 
 // The five perspectives.
@@ -98,7 +99,7 @@ type Initiative struct {
 	OffsetDays   int
 	WindowDays   int
 	// Channel; empty means the channel of the customer's first purchase
-	// (seed 003: the first purchase's channel is a good guess for the next).
+	// (the first purchase's channel is a good guess for the next).
 	Channel string
 }
 
@@ -239,6 +240,18 @@ func (c Profile) validate() error {
 	return nil
 }
 
+// The rules of Planner.Plan.
+const (
+	// RuleInitiative: an initiative is planned when the customer is
+	// eligible (phase, rung, segment, products held), its anchor purchase
+	// happened, and it is due within the horizon before its window closes.
+	// The step's Initiative says which one.
+	RuleInitiative clv.Rule = "pesca/initiative"
+	// RuleLearnedSequence: a product is suggested because customers who
+	// held what this customer holds took it next (Sequences.Next).
+	RuleLearnedSequence clv.Rule = "pesca/learned-sequence"
+)
+
 // Plan builds a customer's plan as of the calendar day of asOf in
 // p.Location (clv.CalendarDay): purchases on later days are ignored, and
 // steps are due from that day on, within the horizon. The planner must be
@@ -295,11 +308,7 @@ func (p Planner) plan(c Profile, asOf time.Time) Plan {
 		}
 		spend = spend.Add(pu.Amount)
 	}
-	held := make([]string, 0, len(lastOf))
-	for prod := range lastOf {
-		held = append(held, prod)
-	}
-	slices.Sort(held)
+	held := slices.Sorted(maps.Keys(lastOf))
 	plan := Plan{Customer: c.ID, AsOf: date(today), ShareOfWallet: -1}
 	if c.CategorySpend.Sign() > 0 {
 		plan.ShareOfWallet = spend.DivRound(c.CategorySpend, 18).InexactFloat64()
@@ -308,29 +317,37 @@ func (p Planner) plan(c Profile, asOf time.Time) Plan {
 	covered := map[string]bool{}
 	for _, in := range p.Initiatives {
 		st := Step{Initiative: in, ExpectedValue: in.ExpectedValue.Sub(in.Cost),
-			Reason: clv.Explanation{Rule: "pesca/" + in.Perspective.String() + "/" + in.ID}}
-		fact := func(name, value, test string, held bool) bool {
-			st.Reason.Facts = append(st.Reason.Facts, clv.Fact{Name: name, Value: value, Test: test, Held: held})
+			Reason: clv.Explanation{Rule: RuleInitiative}}
+		fact := func(name, value string, op clv.Op, limit string, held bool) bool {
+			st.Reason.Facts = append(st.Reason.Facts, clv.Fact{Name: name, Value: value, Op: op, Limit: limit, Held: held})
 			return held
 		}
 		ok := true
 		if len(in.Phases) > 0 {
-			ok = fact("phase", c.Phase.String(), "eligible phase", slices.Contains(in.Phases, c.Phase))
+			names := make([]string, len(in.Phases))
+			for i, ph := range in.Phases {
+				names[i] = ph.String()
+			}
+			ok = fact("phase", c.Phase.String(), clv.OpIn, strings.Join(names, "|"), slices.Contains(in.Phases, c.Phase))
 		}
 		if ok && len(in.Rungs) > 0 {
-			ok = fact("rung", strconv.Itoa(c.Rung), "eligible rung", slices.Contains(in.Rungs, c.Rung))
+			rungs := make([]string, len(in.Rungs))
+			for i, r := range in.Rungs {
+				rungs[i] = strconv.Itoa(r)
+			}
+			ok = fact("rung", strconv.Itoa(c.Rung), clv.OpIn, strings.Join(rungs, "|"), slices.Contains(in.Rungs, c.Rung))
 		}
 		if ok && len(in.Segments) > 0 {
-			ok = fact("segment", c.Segment, "in "+strings.Join(in.Segments, "|"), slices.Contains(in.Segments, c.Segment))
+			ok = fact("segment", c.Segment, clv.OpIn, strings.Join(in.Segments, "|"), slices.Contains(in.Segments, c.Segment))
 		}
 		for _, r := range in.Requires {
 			if ok {
-				ok = fact("holds "+r, strconv.FormatBool(slices.Contains(held, r)), "= true", slices.Contains(held, r))
+				ok = fact("holds "+r, strconv.FormatBool(slices.Contains(held, r)), clv.OpEqual, "true", slices.Contains(held, r))
 			}
 		}
 		if ok && in.Product != "" {
 			covered[in.Product] = true
-			ok = fact("holds "+in.Product, strconv.FormatBool(slices.Contains(held, in.Product)), "= false", !slices.Contains(held, in.Product))
+			ok = fact("holds "+in.Product, strconv.FormatBool(slices.Contains(held, in.Product)), clv.OpEqual, "false", !slices.Contains(held, in.Product))
 		}
 		var anchor int64
 		if ok {
@@ -348,7 +365,7 @@ func (p Planner) plan(c Profile, asOf time.Time) Plan {
 			if found {
 				value = dateText(anchor)
 			}
-			ok = fact(name, value, "happened", found)
+			ok = fact(name, value, clv.OpNotEqual, "none", found)
 		}
 		if ok {
 			due := anchor + int64(in.OffsetDays)
@@ -356,10 +373,10 @@ func (p Planner) plan(c Profile, asOf time.Time) Plan {
 			if in.WindowDays > 0 {
 				until := due + int64(in.WindowDays)
 				st.Until = date(until)
-				ok = fact("window closes", dateText(until), ">= "+dateText(today), until >= today)
+				ok = fact("window closes", dateText(until), clv.OpAtLeast, dateText(today), until >= today)
 			}
 			if ok {
-				ok = fact("due", dateText(due), "<= "+dateText(end)+" (horizon)", due <= end)
+				ok = fact("due before the horizon ends", dateText(due), clv.OpAtMost, dateText(end), due <= end)
 			}
 		}
 		st.Channel = in.Channel
@@ -389,7 +406,7 @@ func (p Planner) plan(c Profile, asOf time.Time) Plan {
 			plan.Steps = append(plan.Steps, Step{
 				Initiative: Initiative{ID: "next:" + t.To, Perspective: Product, Name: "offer " + t.To, Product: t.To},
 				When:       date(today), Channel: firstChannel,
-				Reason: clv.Explanation{Rule: "pesca/product/learned-sequence", Facts: []clv.Fact{
+				Reason: clv.Explanation{Rule: RuleLearnedSequence, Facts: []clv.Fact{
 					{Name: "holds " + t.From, Value: "true"},
 					{Name: "customers who took " + t.To + " after " + t.From, Value: strconv.FormatFloat(t.Confidence, 'f', 3, 64)},
 					{Name: "lift", Value: strconv.FormatFloat(t.Lift, 'f', 3, 64)},

@@ -14,8 +14,8 @@ import (
 	"github.com/clvkit/clvkit/lifecycle"
 )
 
-// Regression tests for the issue "lifecycle, ladder, pesca: correct
-// conventions and no panic on any input".
+// Regression tests for defects found in review: the SDK's calendar-day
+// convention not followed, and panics on hostile input.
 
 func named(err error, what string) bool { return err != nil && strings.Contains(err.Error(), what) }
 

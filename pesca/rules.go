@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -148,11 +149,7 @@ func (b *Baskets) Frequent(minSupport float64, maxLen int) ([]Itemset, error) {
 	}
 	index := map[string]int32{}
 	var names []string
-	keys := make([]string, 0, len(b.counts))
-	for k := range b.counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // deterministic item numbering
+	keys := slices.Sorted(maps.Keys(b.counts)) // deterministic item numbering
 	itemCount := map[string]int{}
 	for _, k := range keys {
 		if k == "" {

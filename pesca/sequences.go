@@ -77,11 +77,7 @@ func (s *Sequences) AddCustomer(purchases []clv.Purchase, loc *time.Location) er
 	}
 	s.init()
 	s.customers++
-	products := make([]string, 0, len(firstDay))
-	for p := range firstDay {
-		products = append(products, p)
-	}
-	slices.SortFunc(products, func(a, b string) int { return cmp.Or(cmp.Compare(firstDay[a], firstDay[b]), cmp.Compare(a, b)) })
+	products := slices.SortedFunc(maps.Keys(firstDay), func(a, b string) int { return cmp.Or(cmp.Compare(firstDay[a], firstDay[b]), cmp.Compare(a, b)) })
 	for i, a := range products {
 		s.first[a]++
 		for _, b := range products[i+1:] {
@@ -206,10 +202,7 @@ func (s *Sequences) Next(held []string, k int) []Transition {
 			}
 		}
 	}
-	out := make([]Transition, 0, len(best))
-	for _, t := range best {
-		out = append(out, t)
-	}
+	out := slices.Collect(maps.Values(best))
 	sortTransitions(out)
 	if k > 0 && len(out) > k {
 		out = out[:k]

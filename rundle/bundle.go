@@ -26,16 +26,19 @@ var (
 // subsets of components a buyer may buy separately.
 const maxComponents = 16
 
-// Kind is what a component or benefit is, in seed 000's vocabulary.
+// Kind is what a component or benefit is: a rundle keeps adding products,
+// services, content and experiences, and partners' benefits. (pesca's
+// Perspective names overlap — its Product, Service, Content and Experience
+// are the perspectives a plan is made from, not kinds of items.)
 type Kind uint8
 
 // Kinds of components and benefits.
 const (
-	Product Kind = iota
-	Service
-	Content
-	Experience
-	PartnerBenefit
+	KindProduct Kind = iota
+	KindService
+	KindContent
+	KindExperience
+	KindPartnerBenefit
 )
 
 var kindNames = [...]string{"product", "service", "content", "experience", "partner benefit"}
@@ -320,9 +323,14 @@ func (m Market) evaluateDecimal(p Pricing) Outcome {
 	return finish(out)
 }
 
+// RuleEvaluate is Market.Evaluate's rule: each buyer takes the option with
+// the largest surplus (see Evaluate for the tie rule), and profit is revenue
+// less unit costs.
+const RuleEvaluate clv.Rule = "bundle/evaluate"
+
 func finish(out Outcome) Outcome {
 	out.Profit = out.Revenue.Sub(out.Cost)
-	out.Reason = clv.Explanation{Rule: "bundle/evaluate", Terms: []clv.Term{
+	out.Reason = clv.Explanation{Rule: RuleEvaluate, Terms: []clv.Term{
 		{Name: "revenue", Amount: out.Revenue}, {Name: "unit costs", Amount: out.Cost.Neg()},
 	}}
 	return out

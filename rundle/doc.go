@@ -1,10 +1,10 @@
 // Package rundle compares bundles with recurring bundles ("rundles").
 //
-// Seed 000 contrasts a bundle — an obvious combination at an acceptable
-// saving — with a rundle: a subscription that keeps adding products,
-// services, content and experiences so that the value a member perceives
-// far exceeds the price and nobody thinks of cancelling (Amazon Prime). This
-// package gives the numbers a business needs to design one:
+// A bundle is an obvious combination at an acceptable saving; a rundle is
+// a subscription that keeps adding products, services, content and
+// experiences so that the value a member perceives far exceeds the price
+// and nobody thinks of cancelling (Amazon Prime). This package gives the
+// numbers a business needs to design one:
 //
 //   - Bundle.Figures: a bundle's saving, margin and perceived value.
 //   - Market: buyers' reservation prices for components; Evaluate lets each
@@ -48,8 +48,8 @@
 // rest of a member's discounted margins is an sBG's ₂F₁ closed form, or is
 // added period by period until a bound on what is left falls below 1e−7.
 //
-// Money is decimal.Decimal, rounded once to the cent (half to even) where
-// a computation in float64 produces it; probabilities and rates are
+// Money is decimal.Decimal, rounded once to the cent (half to even, by
+// clv.Money) where a computation in float64 produces it; probabilities and rates are
 // float64. Invalid input (negative money, NaN or infinite rates, shares out
 // of range, duplicate IDs or benefit names, mismatched lengths) is an error
 // that names the field; nothing in the package panics on data.

@@ -43,12 +43,12 @@ func ExampleRundle() {
 		Retention:    clv.SBG{Alpha: 0.668, Beta: 3.806},
 		DiscountRate: 0.10,
 		Benefits: []rundle.Benefit{
-			{Name: "free shipping", Kind: rundle.Service, ValuePerPeriod: d("120"), CostPerPeriod: d("45"), ChurnReduction: 0.20},
-			{Name: "video", Kind: rundle.Content, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.10},
-			{Name: "music", Kind: rundle.Content, ValuePerPeriod: d("60"), CostPerPeriod: d("12")},
+			{Name: "free shipping", Kind: rundle.KindService, ValuePerPeriod: d("120"), CostPerPeriod: d("45"), ChurnReduction: 0.20},
+			{Name: "video", Kind: rundle.KindContent, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.10},
+			{Name: "music", Kind: rundle.KindContent, ValuePerPeriod: d("60"), CostPerPeriod: d("12")},
 		},
 	}
-	pharmacy := rundle.Benefit{Name: "pharmacy", Kind: rundle.PartnerBenefit, ValuePerPeriod: d("40"), CostPerPeriod: d("5"),
+	pharmacy := rundle.Benefit{Name: "pharmacy", Kind: rundle.KindPartnerBenefit, ValuePerPeriod: d("40"), CostPerPeriod: d("5"),
 		From: 2, ChurnReduction: 0.05}
 	ltv, _ := prime.LifetimeValue()
 	fmt.Println("lifetime value of a new member:", ltv)

@@ -113,10 +113,15 @@ func TestLifetimeValueUncertifiedTail(t *testing.T) {
 	if err != nil || bound > 1e-9 || !got.Equal(decimal.NewFromFloat(brute).RoundBank(2)) {
 		t.Errorf("LTV %s, brute force %v (tail ≤ %v), %v", got, brute, bound, err)
 	}
-	// At a discount rate so small that neither works: an error.
-	r.DiscountRate = 1e-12
-	if _, err := r.LifetimeValue(); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("tiny discount rate: %v", err)
+	// At a discount rate of 1e-12 clv.SBG.DEL still certifies its value (by
+	// quadrature), and a rundle without benefits is worth price × DEL.
+	plain := Rundle{Price: d("25"), Retention: clv.SBG{Alpha: 0.25, Beta: 1}, DiscountRate: 1e-12}
+	del, err := plain.Retention.DEL(1e-12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := plain.LifetimeValue(); err != nil || !got.Equal(decimal.NewFromFloat(25*del).RoundBank(2)) {
+		t.Errorf("tiny discount rate: %s, %v; want 25 × %v", got, err, del)
 	}
 }
 

@@ -115,9 +115,24 @@ func (m Market) OptimizeSeparate() (Outcome, error) {
 	}
 	out, err := m.Evaluate(p)
 	out.Exact = err == nil
-	out.Reason.Rule = "bundle/separate-exact"
+	out.Reason.Rule = RuleSeparateExact
 	return out, err
 }
+
+// The rules of the optimisers: which search priced the outcome.
+const (
+	// RuleSeparateExact: OptimizeSeparate's exact search over every
+	// reservation price.
+	RuleSeparateExact clv.Rule = "bundle/separate-exact"
+	// RulePureExact: OptimizePure's exact search over every bundle
+	// valuation.
+	RulePureExact clv.Rule = "bundle/pure-exact"
+	// RuleMixedExact: OptimizeMixed's exact search over the tick grid.
+	RuleMixedExact clv.Rule = "bundle/mixed-exact"
+	// RuleMixedCoordinateAscent: OptimizeMixed's local optimum by coordinate
+	// ascent (OptimizeOptions.Approximate), not certified.
+	RuleMixedCoordinateAscent clv.Rule = "bundle/mixed-coordinate-ascent"
+)
 
 // OptimizePure finds the profit-maximising price of the bundle of all
 // components, none sold alone. A buyer buys it exactly when the price is at
@@ -141,7 +156,7 @@ func (m Market) OptimizePure() (Outcome, error) {
 	}
 	out, err := m.Evaluate(Pricing{Separate: make([]*decimal.Decimal, len(m.Costs)), Bundle: bestPostedPrice(vals, total)})
 	out.Exact = err == nil
-	out.Reason.Rule = "bundle/pure-exact"
+	out.Reason.Rule = RulePureExact
 	return out, err
 }
 
@@ -273,9 +288,9 @@ func (m Market) OptimizeMixed(opts OptimizeOptions) (Outcome, error) {
 		return Outcome{}, err
 	}
 	out.Exact = exact
-	out.Reason.Rule = "bundle/mixed-exact"
+	out.Reason.Rule = RuleMixedExact
 	if !exact {
-		out.Reason.Rule = "bundle/mixed-coordinate-ascent"
+		out.Reason.Rule = RuleMixedCoordinateAscent
 	}
 	out.Reason.Facts = append(out.Reason.Facts,
 		clv.Fact{Name: "tick", Value: tick.String()},

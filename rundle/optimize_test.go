@@ -45,9 +45,10 @@ func prices(p Pricing) string {
 
 var unitTick = OptimizeOptions{Tick: decimal.NewFromInt(1)}
 
-// The defects reported in the issue, each with the optimum found by hand
-// and by the brute force below.
-func TestOptimizersIssueRegressions(t *testing.T) {
+// Defects the optimisers once had (pricing below cost, missed mixed-bundle
+// optima), each with the optimum found by hand and by the brute force
+// below.
+func TestOptimizersRegressions(t *testing.T) {
 	// Separate selling sold good 2 at 1 against a cost of 3 (profit 2).
 	m := intMarket([]int64{3, 3}, []int64{9, 1}, []int64{4, 1})
 	s, err := m.OptimizeSeparate()

@@ -11,7 +11,7 @@ import (
 )
 
 // Benefit is something a rundle delivers to its members every period from
-// a given tenure on (seed 000's sequential value: month 3 adds X). Names
+// a given tenure on (sequential value: month 3 adds this, year 2 that). Names
 // identify benefits in results and must be unique within a rundle.
 type Benefit struct {
 	Name string
@@ -32,7 +32,7 @@ type Benefit struct {
 }
 
 // Rundle is a recurring bundle: a subscription at Price per period whose
-// benefits keep adding value (Amazon Prime is the seed's example), with
+// benefits keep adding value (Amazon Prime is the example), with
 // retention from a shifted-beta-geometric model fitted on members.
 //
 // A member subscribed in period t churns at its end with probability
@@ -282,11 +282,14 @@ func (r Rundle) ResidualValue(payments int) (decimal.Decimal, error) {
 	return cent(v)
 }
 
+// cent converts an amount computed in float64 to money by the SDK's
+// rounding policy (clv.Money).
 func cent(v float64) (decimal.Decimal, error) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	d, ok := clv.Money(v)
+	if !ok {
 		return decimal.Decimal{}, fmt.Errorf("%w: non-finite value %v", ErrInvalidInput, v)
 	}
-	return decimal.NewFromFloat(v).RoundBank(2), nil
+	return d, nil
 }
 
 // PeriodValue is a member's value against price in one period.
@@ -348,6 +351,16 @@ type BenefitEffect struct {
 	Reason              clv.Explanation
 }
 
+// The rules of benefit design.
+const (
+	// RuleAddBenefit: a benefit's effect on lifetime value is its retention
+	// effect less its cost to us.
+	RuleAddBenefit clv.Rule = "rundle/add-benefit"
+	// RuleBestBenefits: the chosen set maximises a new member's lifetime
+	// value with a cost per period within the budget.
+	RuleBestBenefits clv.Rule = "rundle/best-benefits"
+)
+
 // AddBenefit values adding b to the rundle. Note that a benefit that cuts
 // churn raises lifetime value only while the margin per period is
 // positive: when the benefits already cost more than the price, keeping
@@ -397,7 +410,7 @@ func (r Rundle) AddBenefit(b Benefit) (BenefitEffect, error) {
 		return BenefitEffect{}, err
 	}
 	e.LifetimeValueChange = e.RetentionEffect.Sub(e.CostToUs)
-	e.Reason = clv.Explanation{Rule: "rundle/add-benefit", Terms: []clv.Term{
+	e.Reason = clv.Explanation{Rule: RuleAddBenefit, Terms: []clv.Term{
 		{Name: "retention effect", Amount: e.RetentionEffect}, {Name: "cost to us", Amount: e.CostToUs.Neg()},
 	}}
 	return e, nil
@@ -522,8 +535,8 @@ func (r Rundle) BestBenefits(candidates []Benefit, budget decimal.Decimal) (Sele
 	if sel.LifetimeValue, err = cent(bestV); err != nil {
 		return Selection{}, err
 	}
-	sel.Reason = clv.Explanation{Rule: "rundle/best-benefits", Facts: []clv.Fact{
-		{Name: "cost per period", Value: sel.CostPerPeriod.String(), Test: "<= " + budget.String(), Held: true},
+	sel.Reason = clv.Explanation{Rule: RuleBestBenefits, Facts: []clv.Fact{
+		{Name: "cost per period", Value: sel.CostPerPeriod.String(), Op: clv.OpAtMost, Limit: budget.String(), Held: true},
 	}}
 	return sel, nil
 }
@@ -570,7 +583,7 @@ func (r Rundle) CompareConversion(values []clv.CustomerValue, c float64) (Conver
 	}
 	rate := decimal.NewFromFloat(c)
 	n := decimal.NewFromInt(int64(len(values)))
-	out.AsMembers = out.AsBuyers.Mul(decimal.NewFromInt(1).Sub(rate)).Add(ltv.Mul(rate).Mul(n)).RoundBank(2)
+	out.AsMembers = clv.RoundMoney(out.AsBuyers.Mul(decimal.NewFromInt(1).Sub(rate)).Add(ltv.Mul(rate).Mul(n)))
 	out.Gain = out.AsMembers.Sub(out.AsBuyers)
 	return out, nil
 }

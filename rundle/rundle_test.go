@@ -187,7 +187,7 @@ func TestRundleMatchesSBG(t *testing.T) {
 
 func TestAddBenefitAndTimeline(t *testing.T) {
 	r := prime()
-	video := Benefit{Name: "video", Kind: Content, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.15}
+	video := Benefit{Name: "video", Kind: KindContent, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.15}
 	e, err := r.AddBenefit(video)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func TestAddBenefitAndTimeline(t *testing.T) {
 	if diff := with.Sub(base).Sub(e.LifetimeValueChange).Abs(); diff.GreaterThan(d("0.02")) {
 		t.Errorf("LTV %s → %s but the effect says %s", base, with, e.LifetimeValueChange)
 	}
-	r.Benefits = append(r.Benefits, Benefit{Name: "pharmacy", Kind: PartnerBenefit, ValuePerPeriod: d("40"), From: 3})
+	r.Benefits = append(r.Benefits, Benefit{Name: "pharmacy", Kind: KindPartnerBenefit, ValuePerPeriod: d("40"), From: 3})
 	tl, err := r.Timeline(4)
 	if err != nil {
 		t.Fatal(err)
@@ -307,9 +307,9 @@ func FuzzEvaluate(f *testing.F) {
 
 func TestBundleFigures(t *testing.T) {
 	b := Bundle{Name: "breakfast", Price: d("8"), Components: []Component{
-		{Name: "coffee", Kind: Product, Price: d("3"), Cost: d("0.5"), PerceivedValue: d("4")},
-		{Name: "donut", Kind: Product, Price: d("2.5"), Cost: d("0.6"), PerceivedValue: d("3")},
-		{Name: "newspaper", Kind: Content, Price: d("3.5"), Cost: d("1.9"), PerceivedValue: d("2")},
+		{Name: "coffee", Kind: KindProduct, Price: d("3"), Cost: d("0.5"), PerceivedValue: d("4")},
+		{Name: "donut", Kind: KindProduct, Price: d("2.5"), Cost: d("0.6"), PerceivedValue: d("3")},
+		{Name: "newspaper", Kind: KindContent, Price: d("3.5"), Cost: d("1.9"), PerceivedValue: d("2")},
 	}}
 	f, err := b.Figures()
 	if err != nil {

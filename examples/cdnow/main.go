@@ -86,11 +86,11 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintf(w, "%s: %d customers, calibration to %s, holdout to %s (%.1f weeks)\n", *in, len(cal), *calEnd, *end, split[0].DurationHoldout)
 	ctx := context.Background()
 	data := clv.Compress(cal)
-	bg, bgRep, err := clv.FitBGNBD(ctx, data, clv.FitOptions{})
+	bg, bgRep, err := clv.FitBGNBD(ctx, data, clv.FitOptions{Unit: clv.UnitWeek})
 	if err != nil {
 		return err
 	}
-	pn, pnRep, err := clv.FitParetoNBD(ctx, data, clv.FitOptions{})
+	pn, pnRep, err := clv.FitParetoNBD(ctx, data, clv.FitOptions{Unit: clv.UnitWeek})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	model := fs.String("model", "", "model: bgnbd, mbgnbd, pnbd, bgbb, sbg or gg")
 	in := fs.String("in", "", "input CSV (- for standard input); columns depend on the model, see 'clvtool help'")
 	penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
+	unit := fs.String("unit", "day", "time unit of recency and T in the input (day, week or month), recorded in the model (bgnbd, mbgnbd, pnbd)")
 	allowBoundary := fs.Bool("allow-boundary", false, "print a fit that ends at a boundary estimate (with a warning) instead of failing")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -30,7 +31,11 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	defer f.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	m, rep, err := fitModel(ctx, *model, f, clv.FitOptions{Penalty: *penalty})
+	u, err := clv.ParseUnit(*unit)
+	if err != nil {
+		return fmt.Errorf("fit: -unit: %w", err)
+	}
+	m, rep, err := fitModel(ctx, *model, f, clv.FitOptions{Penalty: *penalty, Unit: u})
 	if err != nil {
 		if !*allowBoundary || !errors.Is(err, clv.ErrBoundary) {
 			if errors.Is(err, clv.ErrBoundary) {

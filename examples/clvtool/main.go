@@ -7,7 +7,7 @@
 //	                  [-unit day|week|month] [-period day|week|month] [-tz ZONE]
 //	                  -end YYYY-MM-DD [-calibration-end YYYY-MM-DD]
 //
-//	clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X]
+//	clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X] [-unit day|week|month]
 //	clvtool predict [-model M] -params FIT.json -in FILE -horizon t
 //	clvtool value [-model M] -params FIT.json -spend GG.json -in FILE -steps N
 //	              -step-length L -discount d [-margin m]
@@ -31,6 +31,10 @@
 // nothing, explains on standard error and exits non-zero. With
 // -allow-boundary a boundary fit is printed (converged false, "boundary"
 // saying why) with a warning on standard error, and the exit status is 0.
+//
+// fit records -unit (default day), the unit of recency and T in its input,
+// in the model's JSON ("unit"); predict and value read their summaries in
+// the model's unit.
 //
 // predict reads such a JSON object (only "model" and "params" are needed)
 // and summaries, and prints id,p_alive,expected_purchases: P(alive) at T and

@@ -82,6 +82,7 @@ func predictCmd(args []string, out *bufio.Writer) error {
 		ss := make([]clv.Summary, len(rows))
 		for i, r := range rows {
 			ss[i] = r.s
+			ss[i].Unit = mm.TimeUnit() // the input is in the model's unit
 		}
 		preds, err := clv.Predict(mm, ss, *horizon)
 		if err != nil {
@@ -138,6 +139,7 @@ func valueCmd(args []string, out *bufio.Writer) error {
 	ss := make([]clv.Summary, len(rows))
 	for i, r := range rows {
 		ss[i] = r.s
+		ss[i].Unit = tm.TimeUnit() // the input is in the model's unit
 	}
 	vs, err := clv.LifetimeValue(tm, sm.(clv.GammaGamma), ss, clv.ValueOptions{
 		Steps: *steps, StepLength: *stepLength, DiscountRate: *discount, Margin: *margin,

@@ -7,16 +7,16 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/shopspring/decimal"
 )
 
-// table is a CSV input with named columns.
+// table is a CSV input with named columns, read by clv's header rules
+// (clv.CSVHeader).
 type table struct {
-	header map[string]int
+	header clv.CSVHeader
 	rows   [][]string
 	lines  []int
 }
@@ -25,25 +25,11 @@ type table struct {
 func readTable(r io.Reader, required ...string) (*table, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	h, err := clv.ReadCSVHeader(cr, required...)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("row 1: empty input, want a header row")
-		}
-		return nil, fmt.Errorf("row 1: %w", err)
+		return nil, err
 	}
-	t := &table{header: map[string]int{}}
-	for i, h := range head {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if _, dup := t.header[h]; !dup {
-			t.header[h] = i
-		}
-	}
-	for _, c := range required {
-		if _, ok := t.header[c]; !ok {
-			return nil, fmt.Errorf("row 1: missing column %q (header: %s)", c, strings.Join(head, ","))
-		}
-	}
+	t := &table{header: h}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -63,15 +49,11 @@ func readTable(r io.Reader, required ...string) (*table, error) {
 	return t, nil
 }
 
-func (t *table) has(col string) bool { _, ok := t.header[col]; return ok }
+func (t *table) has(col string) bool { _, ok := t.header.Index(col); return ok }
 
 // str returns the trimmed value of col in row i, or an error naming it.
 func (t *table) str(i int, col string) (string, error) {
-	j := t.header[col]
-	if j >= len(t.rows[i]) {
-		return "", fmt.Errorf("row %d, column %q: missing value (row has %d fields)", t.lines[i], col, len(t.rows[i]))
-	}
-	return strings.TrimSpace(t.rows[i][j]), nil
+	return t.header.Field(t.rows[i], t.lines[i], col)
 }
 
 // number returns col in row i, refusing values longer than

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,21 @@ func TestPredictNeverPrintsNaN(t *testing.T) {
 	params := writeFile(t, "bgbb.json", `{"model":"bgbb","params":{"alpha":1.2,"beta":0.75,"gamma":0.66,"delta":2.8}}`)
 	if out, _, err := runBoth(t, "predict", "-params", params, "-in", bgbb, "-horizon", "1e18"); err == nil || out != "" {
 		t.Errorf("bgbb horizon 1e18: stdout %q, error %v", out, err)
+	}
+}
+
+func TestFitRecordsUnit(t *testing.T) {
+	in := filepath.Join("..", "..", "testdata", "cdnow_customers_summary.csv")
+	out, _, err := runBoth(t, "fit", "-model", "bgnbd", "-in", in, "-unit", "week")
+	if err != nil || !strings.Contains(out, `"unit":"week"`) {
+		t.Fatalf("fit -unit week: %s %v", out, err)
+	}
+	params := writeFile(t, "m.json", out)
+	pred, _, err := runBoth(t, "predict", "-params", params, "-in", in, "-horizon", "39")
+	if err != nil || !strings.HasPrefix(pred, "id,p_alive,expected_purchases\n") {
+		t.Errorf("predict with a weekly model: %q %v", pred, err)
+	}
+	if _, _, err := runBoth(t, "fit", "-model", "bgnbd", "-in", in, "-unit", "fortnight"); err == nil {
+		t.Error("unknown unit accepted")
 	}
 }

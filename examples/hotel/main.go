@@ -1,4 +1,4 @@
-// Command hotel works through seed 002's business traveller: two stays a
+// Command hotel works through a hotel's business traveller: two stays a
 // month at $300 is $7,200 a year and $36,000 over five years before any
 // development strategy — and what that figure becomes once retention,
 // discounting and the cost of acquiring the guest are counted.
@@ -30,7 +30,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "A guest staying twice a month at $%s: $%s a year, $%s over five years (seed 002).\n", stay, year, five)
+	fmt.Fprintf(w, "A guest staying twice a month at $%s: $%s a year, $%s over five years.\n", stay, year, five)
 
 	// The same guest, retained 80% a year, margin 40% of revenue, 10% discount.
 	margin := year.Mul(decimal.NewFromFloat(0.4))
@@ -48,13 +48,13 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  margin multiple r/(1+i-r) = %.2f\n", mm)
 
-	// Acquisition channels (seed 003: LTV should be at least 3x CAC).
+	// Acquisition channels (the rule of thumb: LTV at least 3x CAC).
 	ltv, _ := lifecycle.RetentionValue(margin, 0.8, 0.1, lifecycle.PaidAtStart)
 	perMonth := margin.Div(decimal.NewFromInt(12)).Round(2)
 	ue, err := lifecycle.LTVToCAC([]lifecycle.Acquisition{
 		{Name: "corporate agreement", LTV: ltv, CAC: decimal.NewFromInt(900), MarginPerPeriod: perMonth},
 		{Name: "online travel agency", LTV: ltv, CAC: decimal.NewFromInt(4000), MarginPerPeriod: perMonth},
-	}, 0)
+	}, lifecycle.LTVToCACOptions{})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-// Command ladder works through seed 004's customer ladder on a retailer's
+// Command ladder works through the customer ladder on a retailer's
 // recency states, with Pfeifer & Carraway's Markov-chain numbers: what each
 // state is worth, where to stop marketing, how long customers stay, then a
 // migration goal, trigger-based messages and rewards for climbing.
@@ -89,7 +89,7 @@ func run(w io.Writer) error {
 		ladder.SmallBaskets{Days: 60, MaxAmount: decimal.NewFromInt(20), MinCount: 3, Message: "spend 50 and get 10 off", Incentive: "10 off 50"},
 		ladder.LargePurchase{Days: 7, MinAmount: decimal.NewFromInt(500), Message: "complete your set"},
 		ladder.ExpiredInactive{MinRung: 2, AfterDays: 30, Message: "we miss you", Incentive: "a month free"},
-	}, []ladder.Context{
+	}, []ladder.Situation{
 		{Customer: "ana", AsOf: asOf, Purchases: []clv.Purchase{buy("ana", 5, 12, "snacks"), buy("ana", 20, 9, "snacks"), buy("ana", 40, 15, "drinks")}},
 		{Customer: "ben", AsOf: asOf, Purchases: []clv.Purchase{buy("ben", 2, 850, "furniture")}},
 		{Customer: "cora", Rung: 2, AsOf: asOf, ContractEnd: asOf.AddDate(0, 0, -45), Purchases: []clv.Purchase{buy("cora", 60, 300, "services")}},

@@ -1,8 +1,8 @@
-// Command offers works through seed 001: every customer can be more
-// profitable if the business manages their lifecycle with actions fitted to
-// their phase — cross-sell, upgrade, downgrade for a customer in trouble,
-// retention — ranked by expected value with the reasons, and filtered by a
-// contact policy.
+// Command offers works through the lifecycle programme's premise: every
+// customer can be more profitable if the business manages their lifecycle
+// with actions fitted to their phase — cross-sell, upgrade, downgrade for a
+// customer in trouble, retention — ranked by expected value with the
+// reasons, and filtered by a contact policy.
 package main
 
 import (
@@ -29,7 +29,7 @@ func run(w io.Writer) error {
 	feeHoliday := 0.25
 	catalogue := []lifecycle.Offer{
 		{ID: "gold-card", Kind: lifecycle.Upgrade, Product: "gold card", Requires: []string{"classic card"}, MarginChange: d(120), Cost: d(5),
-			AcceptWith: 0.12, AcceptWithout: 0.02, Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.New}},
+			AcceptWith: 0.12, AcceptWithout: 0.02, Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.Newcomer}},
 		{ID: "travel-insurance", Kind: lifecycle.CrossSell, Product: "travel insurance", Category: "insurance", MarginChange: d(60), Cost: d(2),
 			AcceptWith: 0.10, AcceptWithout: 0.04},
 		{ID: "partner-car-rental", Kind: lifecycle.CrossSell, Product: "car rental", Partner: true, MarginChange: d(15), Cost: d(1),
@@ -46,7 +46,7 @@ func run(w io.Writer) error {
 	customers := []lifecycle.Customer{
 		{ID: "ana", Phase: lifecycle.Active, Segment: "Champions", Products: []string{"classic card"}, Value: d(1200), ChurnRisk: 0.05},
 		{ID: "ben", Phase: lifecycle.AtRisk, Segment: "At risk", Products: []string{"classic card", "premium plan"}, Value: d(800), ChurnRisk: 0.6},
-		{ID: "cora", Phase: lifecycle.New, Segment: "New", Products: []string{"classic card"}, Value: d(300), ChurnRisk: 0.2},
+		{ID: "cora", Phase: lifecycle.Newcomer, Segment: "New", Products: []string{"classic card"}, Value: d(300), ChurnRisk: 0.2},
 	}
 	var all []lifecycle.Decision
 	for _, c := range customers {
@@ -60,7 +60,7 @@ func run(w io.Writer) error {
 		}
 		for _, dd := range rejected {
 			last := dd.Reason.Facts[len(dd.Reason.Facts)-1]
-			fmt.Fprintf(w, "  not %-16s (%s = %s, wanted %s)\n", dd.Offer.ID, last.Name, last.Value, last.Test)
+			fmt.Fprintf(w, "  not %-16s (%s = %s, wanted %s)\n", dd.Offer.ID, last.Name, last.Value, last.Test())
 		}
 		if len(chosen) > 0 {
 			all = append(all, chosen[0])
@@ -80,7 +80,7 @@ func run(w io.Writer) error {
 	}
 	for _, dd := range blocked {
 		f := dd.Reason.Facts[len(dd.Reason.Facts)-1]
-		fmt.Fprintf(w, "  hold %s for %s (%s %s, wanted %s)\n", dd.Offer.ID, dd.Customer, f.Name, f.Value, f.Test)
+		fmt.Fprintf(w, "  hold %s for %s (%s %s, wanted %s)\n", dd.Offer.ID, dd.Customer, f.Name, f.Value, f.Test())
 	}
 	return nil
 }

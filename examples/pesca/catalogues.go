@@ -8,17 +8,18 @@ import (
 
 func money(v int64) decimal.Decimal { return decimal.NewFromInt(v) }
 
-// Business is a seed-000 catalogue: the sequential offers one business
+// Business is a P.E.S.C.A. catalogue: the sequential offers one business
 // plans after a first purchase, across the five perspectives.
 type Business struct {
 	Name        string
 	Initiatives []pesca.Initiative
 }
 
-// The three businesses of seed 000. Their lists all end, as the seed's do,
+// The three businesses: financial services, a school and a donut shop.
+// Their lists all end, as sequential value offers do,
 // with loyalty, referrals and repurchase.
 func catalogues() []Business {
-	active := []lifecycle.Phase{lifecycle.New, lifecycle.Active, lifecycle.Reactivated}
+	active := []lifecycle.Phase{lifecycle.Newcomer, lifecycle.Active, lifecycle.Reactivated}
 	return []Business{
 		{Name: "financial services", Initiatives: []pesca.Initiative{
 			{ID: "fs-card", Perspective: pesca.Product, Name: "credit card", Product: "credit card", Requires: []string{"current account"},

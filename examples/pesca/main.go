@@ -1,5 +1,5 @@
 // Command pesca plans "what comes next, when and where" for a customer of
-// each of seed 000's three businesses — financial services, a school and a
+// each of three businesses — financial services, a school and a
 // donut shop — across the five P.E.S.C.A. perspectives.
 package main
 
@@ -32,7 +32,7 @@ func run(w io.Writer) error {
 	customers := map[string]pesca.Profile{
 		"financial services": {ID: "maria", Phase: lifecycle.Active, CategorySpend: decimal.NewFromInt(5000), Purchases: []clv.Purchase{
 			bought("maria", "2025-06-01", "current account", "branch", 0), bought("maria", "2026-02-10", "mortgage", "branch", 1200)}},
-		"school": {ID: "the Lopez family", Phase: lifecycle.New, Purchases: []clv.Purchase{
+		"school": {ID: "the Lopez family", Phase: lifecycle.Newcomer, Purchases: []clv.Purchase{
 			bought("the Lopez family", "2026-02-20", "enrolment", "open day", 900)}},
 		"donut shop": {ID: "tom", Phase: lifecycle.Active, CategorySpend: decimal.NewFromInt(400), Purchases: []clv.Purchase{
 			bought("tom", "2026-01-05", "glazed", "store", 3), bought("tom", "2026-02-27", "coffee", "app", 4)}},
@@ -60,7 +60,7 @@ func run(w io.Writer) error {
 		}
 		for _, s := range plan.Skipped {
 			f := s.Reason.Facts[len(s.Reason.Facts)-1]
-			fmt.Fprintf(w, "  skipped %-36s (%s = %s, wanted %s)\n", s.Initiative.Name, f.Name, f.Value, f.Test)
+			fmt.Fprintf(w, "  skipped %-36s (%s = %s, wanted %s)\n", s.Initiative.Name, f.Name, f.Value, f.Test())
 		}
 		fmt.Fprintln(w)
 	}

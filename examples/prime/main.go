@@ -1,4 +1,4 @@
-// Command prime designs a Prime-like rundle (seed 000): a yearly
+// Command prime designs a rundle like Amazon Prime: a yearly
 // membership that keeps adding shipping, video, music, books, pharmacy and
 // grocery benefits, so that the value a member perceives far exceeds the
 // price. It also shows why a plain bundle is a different thing, with Adams
@@ -59,8 +59,8 @@ func run(w io.Writer) error {
 		Retention:    clv.SBG{Alpha: 0.668, Beta: 3.806}, // Fader & Hardie's high-end segment
 		DiscountRate: 0.10,
 		Benefits: []rundle.Benefit{
-			{Name: "free fast shipping", Kind: rundle.Service, ValuePerPeriod: d("120"), CostPerPeriod: d("45"), ChurnReduction: 0.20},
-			{Name: "video", Kind: rundle.Content, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.10},
+			{Name: "free fast shipping", Kind: rundle.KindService, ValuePerPeriod: d("120"), CostPerPeriod: d("45"), ChurnReduction: 0.20},
+			{Name: "video", Kind: rundle.KindContent, ValuePerPeriod: d("96"), CostPerPeriod: d("30"), ChurnReduction: 0.10},
 		},
 	}
 	ltv, err := prime.LifetimeValue()
@@ -69,12 +69,12 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nRundle %q at %s a year: lifetime value of a new member %s\n", prime.Name, prime.Price, ltv)
 	candidates := []rundle.Benefit{
-		{Name: "music", Kind: rundle.Content, ValuePerPeriod: d("60"), CostPerPeriod: d("12"), ChurnReduction: 0.03},
-		{Name: "books", Kind: rundle.Content, ValuePerPeriod: d("40"), CostPerPeriod: d("8"), ChurnReduction: 0.02},
-		// Partners fund most of their benefits (seed 000's allies).
-		{Name: "pharmacy discounts", Kind: rundle.PartnerBenefit, ValuePerPeriod: d("40"), CostPerPeriod: d("1"), From: 2, ChurnReduction: 0.10},
-		{Name: "grocery discounts", Kind: rundle.PartnerBenefit, ValuePerPeriod: d("80"), CostPerPeriod: d("4"), From: 3, ChurnReduction: 0.15},
-		{Name: "early access events", Kind: rundle.Experience, ValuePerPeriod: d("25"), CostPerPeriod: d("6"), ChurnReduction: 0.01},
+		{Name: "music", Kind: rundle.KindContent, ValuePerPeriod: d("60"), CostPerPeriod: d("12"), ChurnReduction: 0.03},
+		{Name: "books", Kind: rundle.KindContent, ValuePerPeriod: d("40"), CostPerPeriod: d("8"), ChurnReduction: 0.02},
+		// Partners (P.E.S.C.A.'s allies) fund most of their benefits.
+		{Name: "pharmacy discounts", Kind: rundle.KindPartnerBenefit, ValuePerPeriod: d("40"), CostPerPeriod: d("1"), From: 2, ChurnReduction: 0.10},
+		{Name: "grocery discounts", Kind: rundle.KindPartnerBenefit, ValuePerPeriod: d("80"), CostPerPeriod: d("4"), From: 3, ChurnReduction: 0.15},
+		{Name: "early access events", Kind: rundle.KindExperience, ValuePerPeriod: d("25"), CostPerPeriod: d("6"), ChurnReduction: 0.01},
 	}
 	fmt.Fprintln(w, "Adding one benefit at a time:")
 	for _, b := range candidates {

@@ -20,16 +20,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/ladder"
 	"github.com/clvkit/clvkit/lifecycle"
 	"github.com/clvkit/clvkit/pesca"
-	"github.com/shopspring/decimal"
 )
 
 func main() {
@@ -137,7 +139,7 @@ func report(w *bufio.Writer, c config) error {
 
 	// 2. Models on the calibration period, checked on the holdout.
 	section(w, "2. BG/NBD and Gamma-Gamma fitted on the calibration period")
-	bgCal, rep, err := clv.FitBGNBD(ctx, clv.Compress(cal), clv.FitOptions{})
+	bgCal, rep, err := clv.FitBGNBD(ctx, clv.Compress(cal), clv.FitOptions{Unit: clv.UnitWeek})
 	if err != nil {
 		return err
 	}
@@ -160,7 +162,7 @@ func report(w *bufio.Writer, c config) error {
 
 	// 3. Models on everything, lifetime value.
 	section(w, "3. Customer lifetime value, next 12 months (4.345-week months, 1% a month, 30% margin)")
-	bg, _, err := clv.FitBGNBD(ctx, clv.Compress(whole), clv.FitOptions{})
+	bg, _, err := clv.FitBGNBD(ctx, clv.Compress(whole), clv.FitOptions{Unit: clv.UnitWeek})
 	if err != nil {
 		return err
 	}
@@ -176,7 +178,7 @@ func report(w *bufio.Writer, c config) error {
 		fmt.Fprintf(w, "Gamma-Gamma p=%.3f q=%.3f gamma=%.3f (on %.0f repeat buyers; %d left out: %v)\n",
 			gg.P, gg.Q, gg.Gamma, ggRep.N, ggRep.Excluded, ggRep.ExcludedBy)
 	case errors.Is(err, clv.ErrBoundary):
-		mean := meanRepeatSpend(whole)
+		mean := clv.MeanRepeatSpend(whole)
 		spend = clv.FixedSpend{Amount: mean}
 		fmt.Fprintf(w, "Gamma-Gamma is not identified on this log (%s); valuing at the mean repeat spend %s\n", ggRep.Boundary, mean)
 	default:
@@ -217,7 +219,7 @@ func report(w *bufio.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	bgDays := clv.BGNBD{R: bg.R, Alpha: bg.Alpha * 7, A: bg.A, B: bg.B} // the same model in days
+	bgDays := bg.In(clv.UnitDay) // the same model in days
 	phases, err := lifecycle.PhaseRules{Model: bgDays}.AssignAll(hs)
 	if err != nil {
 		return err
@@ -231,7 +233,7 @@ func report(w *bufio.Writer, c config) error {
 			fmt.Fprintf(w, "  %-12s %5d\n", p, counts[p])
 		}
 	}
-	scores, err := lifecycle.ScoreRFM(hs, 5)
+	scores, err := lifecycle.ScoreRFM(hs, lifecycle.RFMOptions{Classes: 5})
 	if err != nil {
 		return err
 	}
@@ -259,7 +261,7 @@ func report(w *bufio.Writer, c config) error {
 		{Name: "bronze"},
 		{Name: "silver", MinSpend: decimal.NewFromInt(300), MinPurchases: 2},
 		{Name: "gold", MinSpend: decimal.NewFromInt(900), MinPurchases: 5},
-	}, 365, 90)
+	}, ladder.LadderOptions{WindowDays: 365, GraceDays: 90})
 	if err != nil {
 		return err
 	}
@@ -267,11 +269,7 @@ func report(w *bufio.Writer, c config) error {
 	for _, p := range log {
 		byCustomer[p.Customer] = append(byCustomer[p.Customer], p)
 	}
-	ids := make([]string, 0, len(byCustomer))
-	for id := range byCustomer {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	ids := slices.Sorted(maps.Keys(byCustomer))
 	var quarters []time.Time
 	for q := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC); !q.After(end); q = q.AddDate(0, 3, 0) {
 		quarters = append(quarters, q)
@@ -292,7 +290,7 @@ func report(w *bufio.Writer, c config) error {
 				}
 			}
 			if first.After(q) {
-				p = append(p, ladder.Lost)
+				p = append(p, ladder.NoRung)
 				continue
 			}
 			pl, err := l.Place(ladder.Activity{Customer: id, Purchases: byCustomer[id]}, prev, q, nil)
@@ -308,7 +306,7 @@ func report(w *bufio.Writer, c config) error {
 				}
 			}
 			if !active {
-				p = append(p, ladder.Lost)
+				p = append(p, ladder.NoRung)
 				continue
 			}
 			p = append(p, pl.Rung)
@@ -320,7 +318,7 @@ func report(w *bufio.Writer, c config) error {
 			// Paths start when the customer first appears on a rung.
 			p := paths[id]
 			k := 0
-			for k < len(p) && p[k] == ladder.Lost {
+			for k < len(p) && p[k] == ladder.NoRung {
 				k++
 			}
 			if !yield(p[k:]) {
@@ -349,13 +347,13 @@ func report(w *bufio.Writer, c config) error {
 	for _, id := range ids {
 		p := paths[id]
 		a, b := p[len(p)-2], p[len(p)-1]
-		if a == ladder.Lost && b == ladder.Lost {
+		if a == ladder.NoRung && b == ladder.NoRung {
 			continue
 		}
-		if a == ladder.Lost {
+		if a == ladder.NoRung {
 			a = 3
 		}
-		if b == ladder.Lost {
+		if b == ladder.NoRung {
 			b = 3
 		}
 		flow[a][b]++
@@ -367,7 +365,7 @@ func report(w *bufio.Writer, c config) error {
 	catalogue := []lifecycle.Offer{
 		{ID: "premium-upgrade", Kind: lifecycle.Upgrade, Product: "premium kit", Requires: []string{"starter kit"},
 			MarginChange: decimal.NewFromInt(90), Cost: decimal.NewFromInt(3), AcceptWith: 0.10, AcceptWithout: 0.03,
-			Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.New, lifecycle.Reactivated}},
+			Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.Newcomer, lifecycle.Reactivated}},
 		{ID: "service-plan", Kind: lifecycle.CrossSell, Product: "service plan", MarginChange: decimal.NewFromInt(40),
 			Cost: decimal.NewFromInt(2), AcceptWith: 0.08, AcceptWithout: 0.03},
 		{ID: "we-miss-you", Kind: lifecycle.Retention, MarginChange: decimal.NewFromInt(-10), Cost: decimal.NewFromInt(2),
@@ -474,20 +472,4 @@ func writeSVG(dir, name string, draw func(io.Writer) error) (string, error) {
 		return "", err
 	}
 	return path, f.Close()
-}
-
-// meanRepeatSpend returns the mean spend per repeat purchase period over all
-// repeat buyers, rounded to the cent.
-func meanRepeatSpend(ss []clv.Summary) decimal.Decimal {
-	total, periods := decimal.Zero, int64(0)
-	for _, s := range ss {
-		if s.Frequency > 0 {
-			total = total.Add(s.MonetaryValue.Mul(decimal.NewFromInt(int64(s.Frequency))))
-			periods += int64(s.Frequency)
-		}
-	}
-	if periods == 0 {
-		return decimal.Zero
-	}
-	return total.DivRound(decimal.NewFromInt(periods), 2)
 }

@@ -1,0 +1,438 @@
+package clvkit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/ladder"
+	"github.com/clvkit/clvkit/lifecycle"
+	"github.com/clvkit/clvkit/pesca"
+)
+
+// Options configures Build. Every zero field means the documented default;
+// only End is required.
+type Options struct {
+	// End is the observation end, inclusive, read as a calendar day in
+	// Location (see clv.CalendarDay). Required.
+	End time.Time
+	// Location is the time zone in which purchases fall on calendar days;
+	// nil means UTC.
+	Location *time.Location
+	// Unit is the unit of every summary and of the models; the zero value
+	// is clv.UnitDay. A Purchase model given in another unit is converted
+	// (clv.InUnit), never misread.
+	Unit clv.Unit
+	// Purchase is the transaction model; nil fits BG/NBD on the base.
+	Purchase clv.TransactionModel
+	// Spend is the spend model; nil fits Gamma-Gamma on the base and, when
+	// the fit is a boundary estimate (a small or homogeneous log), values
+	// customers at the mean spend per repeat purchase instead, saying so in
+	// Base.Notes.
+	Spend clv.SpendModel
+	// Horizon is the horizon of ExpectedPurchases, in days; zero means 365.
+	Horizon int
+	// Value configures lifetime value. Its StepLength is in days (it is
+	// converted to Unit); zero Steps and StepLength mean 12 steps of a mean
+	// month (30.4375 days). DiscountRate, Continuous, Margin and RoundTo are
+	// as in clv.ValueOptions.
+	Value clv.ValueOptions
+	// Phases are the lifecycle phase rules; nil means lifecycle's default
+	// thresholds with P(alive) from the purchase model (converted to days,
+	// the unit of lifecycle's histories).
+	Phases *lifecycle.PhaseRules
+	// Segments maps RFM scores to segment names; nil means
+	// lifecycle.DefaultSegments over five classes. Its classes are the
+	// number of RFM classes scored.
+	Segments *lifecycle.SegmentMap
+	// Offers is the catalogue lifecycle.DecideAll chooses from for every
+	// customer; nil means no offers are chosen. MinOfferValue is the least
+	// expected value an offer must have to be chosen.
+	Offers        []lifecycle.Offer
+	MinOfferValue decimal.Decimal
+	// Ladder, when set, places every customer on a rung as of End (a first
+	// placement: no grace from an earlier rung) with their lifetime value as
+	// the predicted value.
+	Ladder *ladder.Ladder
+	// Planner, when set, plans every customer's next P.E.S.C.A. steps as of
+	// End from their phase, rung, segment and purchases. Its Location is
+	// replaced by Options.Location, so days agree with the rest of the base.
+	Planner *pesca.Planner
+}
+
+// Customer is everything the SDK says about one customer, in one value.
+type Customer struct {
+	// ID is the customer's ID.
+	ID string
+	// Summary is the customer's frequency, recency, age and mean repeat
+	// spend, in Options.Unit.
+	Summary clv.Summary
+	// First and Last are the calendar days (clv.CalendarDay in
+	// Options.Location) of the first and the last purchase.
+	First, Last int64
+	// ProbabilityAlive is P(alive) at End under the purchase model.
+	ProbabilityAlive float64
+	// ExpectedPurchases is the expected number of purchases in the
+	// Options.Horizon days after End.
+	ExpectedPurchases float64
+	// ExpectedSpend is the spend model's expected spend per purchase.
+	ExpectedSpend decimal.Decimal
+	// Value is the discounted lifetime value over Options.Value's horizon,
+	// after margin, rounded once (see clv.LifetimeValue).
+	Value decimal.Decimal
+	// Products are the distinct products bought up to End, sorted.
+	Products []string
+	// FirstChannel is the channel of the first purchase (the smallest
+	// channel name when several purchases share the first moment).
+	FirstChannel string
+	// Phase is the customer's lifecycle phase as of End, with the reason.
+	Phase       lifecycle.Phase
+	PhaseReason clv.Explanation
+	// RFM is the customer's recency, frequency and monetary scores, and
+	// Segment the segment of Options.Segments they fall in, with the reason.
+	RFM           lifecycle.RFMScore
+	Segment       string
+	SegmentReason clv.Explanation
+	// Offers are the offers chosen from Options.Offers, best first, each
+	// with its expected value and reasons; nil without a catalogue.
+	Offers []lifecycle.Decision
+	// Rung is the customer's ladder rung with the reason (ladder.NoRung
+	// without Options.Ladder).
+	Rung       int
+	RungReason clv.Explanation
+	// Plan is the customer's next P.E.S.C.A. steps, each with its reasons
+	// (empty without Options.Planner).
+	Plan pesca.Plan
+}
+
+// Base is a customer base: one Customer per customer who bought by End, in
+// ID order, with the models that describe them.
+type Base struct {
+	// Customers are in ID order (byte-wise).
+	Customers []Customer
+	// Purchase and Spend are the models used, in Options.Unit.
+	Purchase clv.TransactionModel
+	Spend    clv.SpendModel
+	// PurchaseFit and SpendFit are the fit reports when Build fitted the
+	// models, nil otherwise.
+	PurchaseFit, SpendFit *clv.FitReport
+	// Ignored counts purchases after End.
+	Ignored int
+	// Notes say what Build decided on the caller's behalf (a spend model
+	// replaced by the mean spend, and why).
+	Notes []string
+}
+
+// Customer returns the customer with the given ID.
+func (b *Base) Customer(id string) (Customer, bool) {
+	i, ok := slices.BinarySearchFunc(b.Customers, id, func(c Customer, id string) int { return cmp.Compare(c.ID, id) })
+	if !ok {
+		return Customer{}, false
+	}
+	return b.Customers[i], true
+}
+
+// ErrNoCustomers reports a log with no purchase up to the observation end.
+var ErrNoCustomers = errors.New("clvkit: no customers")
+
+// extra is what Build keeps per customer beyond the clv summary.
+type extra struct {
+	first, last  int64
+	firstTime    time.Time
+	firstChannel string
+	products     map[string]struct{}
+}
+
+// Build reads purchases once (any iter.Seq: a clv.CSVReader's Purchases, a
+// slice through slices.Values) and returns the customer base as of
+// opts.End: summaries, P(alive), expected purchases, expected spend and
+// lifetime value, with the models fitted on the base when none are given.
+// The result is deterministic and in ID order. Purchases after End are
+// counted in Base.Ignored; an invalid purchase is an error naming its
+// position.
+func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) (*Base, error) {
+	if purchases == nil {
+		return nil, fmt.Errorf("%w: Build: nil purchase sequence", clv.ErrInvalidOptions)
+	}
+	if opts.Horizon < 0 {
+		return nil, fmt.Errorf("%w: Build: horizon %d days", clv.ErrInvalidOptions, opts.Horizon)
+	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	s, err := clv.NewSummarizer(clv.SummaryOptions{End: opts.End, Location: loc, Unit: opts.Unit})
+	if err != nil {
+		return nil, err
+	}
+	endDay := clv.CalendarDay(opts.End, loc)
+	extras := map[string]*extra{}
+	var all []clv.Purchase // for lifecycle's histories, the ladder and plans
+	i := 0
+	for p := range purchases {
+		if err := s.Add(p.Transaction); err != nil {
+			return nil, fmt.Errorf("purchase %d: %w", i, err)
+		}
+		all = append(all, p)
+		i++
+		day := clv.CalendarDay(p.Time, loc)
+		if day > endDay {
+			continue
+		}
+		e := extras[p.Customer]
+		if e == nil {
+			e = &extra{first: day, last: day, firstTime: p.Time, firstChannel: p.Channel, products: map[string]struct{}{}}
+			extras[p.Customer] = e
+		}
+		e.first, e.last = min(e.first, day), max(e.last, day)
+		if p.Time.Before(e.firstTime) || (p.Time.Equal(e.firstTime) && p.Channel < e.firstChannel) {
+			e.firstTime, e.firstChannel = p.Time, p.Channel
+		}
+		if p.Product != "" {
+			e.products[p.Product] = struct{}{}
+		}
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	summaries := s.Summaries()
+	if len(summaries) == 0 {
+		return nil, fmt.Errorf("%w: no purchase up to %s among %d read", ErrNoCustomers, opts.End.Format(time.DateOnly), i)
+	}
+	b := &Base{Ignored: s.Ignored()}
+	if err := b.models(ctx, summaries, opts); err != nil {
+		return nil, err
+	}
+	horizon := opts.Horizon
+	if horizon == 0 {
+		horizon = 365
+	}
+	preds, err := clv.Predict(b.Purchase, summaries, float64(horizon)/opts.Unit.Days())
+	if err != nil {
+		return nil, err
+	}
+	vopts := opts.Value
+	if vopts.Steps == 0 && vopts.StepLength == 0 {
+		vopts.Steps, vopts.StepLength = 12, clv.DaysPerMonth
+	}
+	vopts.StepLength /= opts.Unit.Days()
+	values, err := clv.LifetimeValue(b.Purchase, b.Spend, summaries, vopts)
+	if err != nil {
+		return nil, err
+	}
+	b.Customers = make([]Customer, len(summaries))
+	for j, sm := range summaries {
+		e := extras[sm.ID]
+		products := make([]string, 0, len(e.products))
+		for p := range e.products {
+			products = append(products, p)
+		}
+		sort.Strings(products)
+		b.Customers[j] = Customer{
+			ID: sm.ID, Summary: sm, First: e.first, Last: e.last,
+			ProbabilityAlive: preds[j].ProbabilityAlive, ExpectedPurchases: preds[j].ExpectedPurchases,
+			ExpectedSpend: values[j].SpendPerPurchase, Value: values[j].Value,
+			Products: products, FirstChannel: e.firstChannel,
+		}
+	}
+	if err := b.lifecycle(all, loc, opts); err != nil {
+		return nil, err
+	}
+	if err := b.rungsAndPlans(all, loc, opts); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// rungsAndPlans places customers on the ladder and plans their next steps,
+// when the options ask for them.
+func (b *Base) rungsAndPlans(all []clv.Purchase, loc *time.Location, opts Options) error {
+	for j := range b.Customers {
+		b.Customers[j].Rung = ladder.NoRung
+	}
+	if opts.Ladder == nil && opts.Planner == nil {
+		return nil
+	}
+	// Each customer's own purchases, in ID order (the base's order).
+	own := map[string][]clv.Purchase{}
+	for _, p := range all {
+		own[p.Customer] = append(own[p.Customer], p)
+	}
+	planner := pesca.Planner{}
+	if opts.Planner != nil {
+		planner = *opts.Planner
+		planner.Location = loc
+		if err := b.checkInitiatives(planner.Initiatives, opts); err != nil {
+			return err
+		}
+	}
+	for j := range b.Customers {
+		c := &b.Customers[j]
+		if opts.Ladder != nil {
+			pl, err := opts.Ladder.Place(ladder.Activity{Customer: c.ID, Purchases: own[c.ID], Value: c.Value}, nil, opts.End, loc)
+			if err != nil {
+				return err
+			}
+			c.Rung, c.RungReason = pl.Rung, pl.Reason
+		}
+		if opts.Planner != nil {
+			rung := max(c.Rung, 0)
+			plan, err := planner.Plan(pesca.Profile{ID: c.ID, Phase: c.Phase, Rung: rung, Segment: c.Segment, Purchases: own[c.ID]}, opts.End)
+			if err != nil {
+				return err
+			}
+			c.Plan = plan
+		}
+	}
+	return nil
+}
+
+// checkInitiatives reports an initiative naming a segment the base's
+// segment map does not have, or a rung its ladder does not have.
+func (b *Base) checkInitiatives(ins []pesca.Initiative, opts Options) error {
+	segments := opts.Segments
+	if segments == nil {
+		segments, _ = lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments())
+	}
+	names := segments.Names()
+	rungs := -1
+	if opts.Ladder != nil {
+		rungs = len(opts.Ladder.Rungs())
+	}
+	for _, in := range ins {
+		for _, sg := range in.Segments {
+			if !slices.Contains(names, sg) {
+				return fmt.Errorf("%w: initiative %q names segment %q, not one of %q", clv.ErrInvalidOptions, in.ID, sg, names)
+			}
+		}
+		for _, r := range in.Rungs {
+			if rungs >= 0 && r >= rungs {
+				return fmt.Errorf("%w: initiative %q names rung %d, but the ladder has %d rungs", clv.ErrInvalidOptions, in.ID, r, rungs)
+			}
+		}
+	}
+	return nil
+}
+
+// lifecycle adds phases, RFM segments and offers, each from its package.
+func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) error {
+	txs := func(yield func(clv.Transaction) bool) {
+		for _, p := range all {
+			if !yield(p.Transaction) {
+				return
+			}
+		}
+	}
+	hs, err := lifecycle.Histories(txs, nil, opts.End, loc)
+	if err != nil {
+		return err
+	}
+	if len(hs) != len(b.Customers) {
+		return fmt.Errorf("clvkit: %d histories for %d customers", len(hs), len(b.Customers))
+	}
+	rules := lifecycle.PhaseRules{}
+	if opts.Phases != nil {
+		rules = *opts.Phases
+	} else {
+		daily, err := clv.InUnit(b.Purchase, clv.UnitDay)
+		if err != nil {
+			return err
+		}
+		rules.Model = daily
+	}
+	phases, err := rules.AssignAll(hs)
+	if err != nil {
+		return err
+	}
+	segments := opts.Segments
+	if segments == nil {
+		if segments, err = lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments()); err != nil {
+			return err
+		}
+	}
+	scores, err := lifecycle.ScoreRFM(hs, lifecycle.RFMOptions{Classes: segments.Classes()})
+	if err != nil {
+		return err
+	}
+	for j := range b.Customers {
+		c := &b.Customers[j]
+		if hs[j].ID != c.ID || phases[j].ID != c.ID || scores[j].ID != c.ID {
+			return fmt.Errorf("clvkit: customer %q out of step with lifecycle's %q", c.ID, hs[j].ID)
+		}
+		c.Phase, c.PhaseReason, c.RFM = phases[j].Phase, phases[j].Reason, scores[j]
+		if c.Segment, c.SegmentReason, err = segments.Segment(scores[j]); err != nil {
+			return err
+		}
+	}
+	if opts.Offers == nil {
+		return nil
+	}
+	// A segment an offer names must exist: a misspelt "Champion" is a
+	// configuration error, not an offer nobody is ever eligible for.
+	names := segments.Names()
+	for _, o := range opts.Offers {
+		for _, sg := range o.Segments {
+			if !slices.Contains(names, sg) {
+				return fmt.Errorf("%w: offer %q names segment %q, not one of %q", clv.ErrInvalidOptions, o.ID, sg, names)
+			}
+		}
+	}
+	cs := make([]lifecycle.Customer, len(b.Customers))
+	for j, c := range b.Customers {
+		cs[j] = lifecycle.Customer{ID: c.ID, Phase: c.Phase, Segment: c.Segment, Products: c.Products,
+			Value: c.Value, ChurnRisk: 1 - c.ProbabilityAlive}
+	}
+	chosen, err := lifecycle.DecideAll(cs, opts.Offers, opts.MinOfferValue)
+	if err != nil {
+		return err
+	}
+	for j := range b.Customers {
+		b.Customers[j].Offers = chosen[j]
+	}
+	return nil
+}
+
+// models sets the purchase and spend models: the caller's (converted to the
+// base's unit) or fitted on the base.
+func (b *Base) models(ctx context.Context, summaries []clv.Summary, opts Options) error {
+	if opts.Purchase != nil {
+		m, err := clv.InUnit(opts.Purchase, opts.Unit)
+		if err != nil {
+			return err
+		}
+		b.Purchase = m
+	} else {
+		m, rep, err := clv.FitBGNBD(ctx, clv.Compress(summaries), clv.FitOptions{Unit: opts.Unit})
+		if err != nil {
+			return fmt.Errorf("fitting BG/NBD on the base: %w", err)
+		}
+		b.Purchase, b.PurchaseFit = m, &rep
+	}
+	if opts.Spend != nil {
+		b.Spend = opts.Spend
+		return nil
+	}
+	gg, rep, err := clv.FitGammaGamma(ctx, clv.SpendObservations(summaries), clv.FitOptions{})
+	switch {
+	case err == nil:
+		b.Spend, b.SpendFit = gg, &rep
+	case errors.Is(err, clv.ErrBoundary), errors.Is(err, clv.ErrNoData):
+		mean := clv.MeanRepeatSpend(summaries)
+		b.Spend = clv.FixedSpend{Amount: mean}
+		b.SpendFit = &rep
+		b.Notes = append(b.Notes, fmt.Sprintf("Gamma-Gamma is not identified on this base (%v); customers are valued at the mean repeat spend %s", err, mean))
+	default:
+		return fmt.Errorf("fitting Gamma-Gamma on the base: %w", err)
+	}
+	return nil
+}
