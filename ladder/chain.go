@@ -75,7 +75,7 @@ func (c Chain) Validate() error {
 		return fmt.Errorf("%w: the last state (lost) must be absorbing", ErrInvalidConfig)
 	}
 	if c.R != nil && len(c.R) != n {
-		return fmt.Errorf("%w: %d rewards for %d states", ErrInvalidConfig, len(c.R), n)
+		return fmt.Errorf("%w: Chain.R has %d rewards for %d states (one per rung, then 0 for the lost state; Estimate leaves R for you to set)", ErrInvalidConfig, len(c.R), n)
 	}
 	if c.R != nil && c.R[n-1].Sign() != 0 {
 		return fmt.Errorf("%w: R[%d] = %s: the lost state brings nothing", ErrInvalidConfig, n-1, clip.Decimal(c.R[n-1]))
@@ -195,7 +195,7 @@ func (c Chain) PeriodsBeforeLoss() ([]float64, error) {
 
 func (c Chain) rewards() ([]float64, error) {
 	if len(c.R) != len(c.P) {
-		return nil, fmt.Errorf("%w: %d rewards for %d states", ErrInvalidConfig, len(c.R), len(c.P))
+		return nil, fmt.Errorf("%w: Chain.R has %d rewards for %d states (one per rung, then 0 for the lost state; Estimate leaves R for you to set)", ErrInvalidConfig, len(c.R), len(c.P))
 	}
 	r := make([]float64, len(c.R))
 	for i, v := range c.R {

@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -269,7 +268,6 @@ func report(w *bufio.Writer, c config) error {
 	for _, p := range log {
 		byCustomer[p.Customer] = append(byCustomer[p.Customer], p)
 	}
-	ids := slices.Sorted(maps.Keys(byCustomer))
 	var quarters []time.Time
 	for q := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC); !q.After(end); q = q.AddDate(0, 3, 0) {
 		quarters = append(quarters, q)
@@ -277,55 +275,21 @@ func report(w *bufio.Writer, c config) error {
 	if c.in != "" || len(quarters) < 2 {
 		quarters = []time.Time{end.AddDate(0, -9, 0), end.AddDate(0, -6, 0), end.AddDate(0, -3, 0), end}
 	}
-	paths := map[string][]int{}
 	rungNames := []string{"bronze", "silver", "gold", "lost"}
-	for _, id := range ids {
-		var prev *ladder.Standing
-		var p []int
-		for _, q := range quarters {
-			first := byCustomer[id][0].Time
-			for _, pu := range byCustomer[id] {
-				if pu.Time.Before(first) {
-					first = pu.Time
-				}
-			}
-			if first.After(q) {
-				p = append(p, ladder.NoRung)
-				continue
-			}
-			pl, err := l.Place(ladder.Activity{Customer: id, Purchases: byCustomer[id]}, prev, q, nil)
-			if err != nil {
-				return err
-			}
-			prev = &pl.Standing
-			// A customer with no purchase in the last year counts as lost.
-			active := false
-			for _, pu := range byCustomer[id] {
-				if !pu.Time.After(q) && pu.Time.After(q.AddDate(-1, 0, 0)) {
-					active = true
-				}
-			}
-			if !active {
-				p = append(p, ladder.NoRung)
-				continue
-			}
-			p = append(p, pl.Rung)
-		}
-		paths[id] = p
+	// Every customer's rung at each quarter end; a year without a purchase
+	// counts as lost. A path starts where the customer first stands on a rung.
+	ids, paths, err := l.Paths(slices.Values(log), quarters, ladder.PathOptions{LostAfterDays: 365})
+	if err != nil {
+		return err
 	}
-	est, err := ladder.Estimate(func(yield func([]int) bool) {
-		for _, id := range ids {
-			// Paths start when the customer first appears on a rung.
-			p := paths[id]
-			k := 0
-			for k < len(p) && p[k] == ladder.NoRung {
-				k++
-			}
-			if !yield(p[k:]) {
-				return
-			}
+	trimmed := make([][]int, len(paths))
+	for i, p := range paths {
+		for len(p) > 0 && p[0] == ladder.NoRung {
+			p = p[1:]
 		}
-	}, 3, ladder.EstimateOptions{Smoothing: 0.5})
+		trimmed[i] = p
+	}
+	est, err := ladder.Estimate(slices.Values(trimmed), 3, ladder.EstimateOptions{Smoothing: 0.5})
 	if err != nil {
 		return err
 	}
@@ -344,8 +308,10 @@ func report(w *bufio.Writer, c config) error {
 	for i := range flow {
 		flow[i] = make([]float64, 4)
 	}
-	for _, id := range ids {
-		p := paths[id]
+	for i := range ids {
+		// The last two quarters; a customer who first bought in the last
+		// one was nowhere before it.
+		p := append([]int{ladder.NoRung}, paths[i]...)
 		a, b := p[len(p)-2], p[len(p)-1]
 		if a == ladder.NoRung && b == ladder.NoRung {
 			continue
