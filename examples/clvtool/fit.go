@@ -89,7 +89,10 @@ func fitModel(ctx context.Context, model string, r io.Reader, opts clv.FitOption
 		}
 		return wrap(clv.FitGammaGamma(ctx, obs, opts))
 	}
-	return nil, clv.FitReport{}, fmt.Errorf("-model %q: want bgnbd, mbgnbd, pnbd, bgbb, sbg or gg", model)
+	if _, err := clv.Describe(model); err != nil {
+		return nil, clv.FitReport{}, fmt.Errorf("-model: %w", err)
+	}
+	return nil, clv.FitReport{}, fmt.Errorf("-model %q: clvtool cannot fit it yet", model)
 }
 
 // wrap widens a concrete model to clv.Model, keeping a nil model nil.
