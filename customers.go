@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -233,11 +233,7 @@ func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) 
 	b.Customers = make([]Customer, len(summaries))
 	for j, sm := range summaries {
 		e := extras[sm.ID]
-		products := make([]string, 0, len(e.products))
-		for p := range e.products {
-			products = append(products, p)
-		}
-		sort.Strings(products)
+		products := slices.Sorted(maps.Keys(e.products))
 		b.Customers[j] = Customer{
 			ID: sm.ID, Summary: sm, First: e.first, Last: e.last,
 			ProbabilityAlive: preds[j].ProbabilityAlive, ExpectedPurchases: preds[j].ExpectedPurchases,

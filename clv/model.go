@@ -266,3 +266,40 @@ func checkPrediction(m Model, s Summary, p Prediction) error {
 	}
 	return nil
 }
+
+// xtKey is a customer's (x, T): an alive customer's future depends on their
+// history only through it, so expectations are computed once per key.
+type xtKey struct {
+	x int
+	T float64
+}
+
+// groupByXT validates the summaries (and that they are in m's unit) and
+// maps each to the index of its (x, T) in keys; first[j] is the first
+// summary with key j, the one named when a value for the key cannot be
+// computed.
+func groupByXT(m TransactionModel, summaries []Summary) (keys []xtKey, which []int32, first []int, err error) {
+	index := map[xtKey]int32{}
+	which = make([]int32, len(summaries))
+	for i, s := range summaries {
+		if err := s.Validate(); err != nil {
+			return nil, nil, nil, fmt.Errorf("summary %d: %w", i, err)
+		}
+		if err := checkUnit(m, s); err != nil {
+			return nil, nil, nil, fmt.Errorf("summary %d: %w", i, err)
+		}
+		k := xtKey{s.Frequency, s.T}
+		j, seen := index[k]
+		if !seen {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+			first = append(first, i)
+		}
+		which[i] = j
+	}
+	return keys, which, first, nil
+}
+
+// finiteIn reports whether v is a number in [lo, hi].
+func finiteIn(v, lo, hi float64) bool { return v >= lo && v <= hi }
