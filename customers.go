@@ -88,6 +88,9 @@ type Customer struct {
 	// Value is the discounted lifetime value over Options.Value's horizon,
 	// after margin, rounded once (see clv.LifetimeValue).
 	Value decimal.Decimal
+	// ValuedPurchases is the undiscounted expected number of purchases over
+	// Options.Value's horizon, the count Value is built on.
+	ValuedPurchases float64
 	// Products are the distinct products bought up to End, sorted.
 	Products []string
 	// FirstChannel is the channel of the first purchase (the smallest
@@ -237,7 +240,7 @@ func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) 
 		b.Customers[j] = Customer{
 			ID: sm.ID, Summary: sm, First: e.first, Last: e.last,
 			ProbabilityAlive: preds[j].ProbabilityAlive, ExpectedPurchases: preds[j].ExpectedPurchases,
-			ExpectedSpend: values[j].SpendPerPurchase, Value: values[j].Value,
+			ExpectedSpend: values[j].SpendPerPurchase, Value: values[j].Value, ValuedPurchases: values[j].ExpectedPurchases,
 			Products: products, FirstChannel: e.firstChannel,
 		}
 	}

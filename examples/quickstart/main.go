@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/clvkit/clvkit"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/ladder"
 	"github.com/clvkit/clvkit/lifecycle"
@@ -159,33 +161,37 @@ func report(w *bufio.Writer, c config) error {
 		fmt.Fprintf(w, "  %2d%s %20d %12.3f %15.3f\n", fc.Frequency, plus, fc.Customers, fc.MeanActual, fc.MeanPredicted)
 	}
 
-	// 3. Models on everything, lifetime value.
+	// 3. The customer base: every customer's value, phase, segment, offers
+	// and plan in one call, each column from the package that owns it.
 	section(w, "3. Customer lifetime value, next 12 months (4.345-week months, 1% a month, 30% margin)")
-	bg, _, err := clv.FitBGNBD(ctx, clv.Compress(whole), clv.FitOptions{Unit: clv.UnitWeek})
+	catalogue, planner, err := playbook(log)
 	if err != nil {
 		return err
 	}
+	base, err := clvkit.Build(ctx, slices.Values(log), clvkit.Options{
+		End: end, Unit: clv.UnitWeek,
+		Value:   clv.ValueOptions{Steps: 12, StepLength: 4.345 * 7, DiscountRate: 0.01, Margin: 0.3}, // days
+		Offers:  catalogue,
+		Planner: planner,
+	})
+	if err != nil {
+		return err
+	}
+	bg := base.Purchase.(clv.BGNBD)
 	// Gamma-Gamma leaves out one-time buyers and repeat buyers whose
-	// purchases were all free, and says how many. On a small log the spend
-	// model can be unidentified (a boundary estimate): then value customers
-	// at the mean repeat spend instead, and say so.
-	var spend clv.SpendModel
-	gg, ggRep, err := clv.FitGammaGamma(ctx, clv.SpendObservations(whole), clv.FitOptions{})
-	switch {
-	case err == nil:
-		spend = gg
+	// purchases were all free, and says how many; on a small log it can be
+	// unidentified, and the base then values customers at the mean repeat
+	// spend (base.Notes says why).
+	if gg, ok := base.Spend.(clv.GammaGamma); ok {
 		fmt.Fprintf(w, "Gamma-Gamma p=%.3f q=%.3f gamma=%.3f (on %.0f repeat buyers; %d left out: %v)\n",
-			gg.P, gg.Q, gg.Gamma, ggRep.N, ggRep.Excluded, ggRep.ExcludedBy)
-	case errors.Is(err, clv.ErrBoundary):
-		mean := clv.MeanRepeatSpend(whole)
-		spend = clv.FixedSpend{Amount: mean}
-		fmt.Fprintf(w, "Gamma-Gamma is not identified on this log (%s); valuing at the mean repeat spend %s\n", ggRep.Boundary, mean)
-	default:
-		return err
+			gg.P, gg.Q, gg.Gamma, base.SpendFit.N, base.SpendFit.Excluded, base.SpendFit.ExcludedBy)
 	}
-	values, err := clv.LifetimeValue(bg, spend, whole, clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01, Margin: 0.3})
-	if err != nil {
-		return err
+	for _, n := range base.Notes {
+		fmt.Fprintln(w, n)
+	}
+	values := make([]clv.CustomerValue, len(base.Customers))
+	for i, c := range base.Customers {
+		values[i] = clv.CustomerValue{ID: c.ID, SpendPerPurchase: c.ExpectedSpend, ExpectedPurchases: c.ValuedPurchases, Value: c.Value}
 	}
 	pf := clv.SummarizeValues(values)
 	fmt.Fprintf(w, "portfolio: %s over %d customers (mean %s)\n", pf.Total, pf.Customers, pf.Mean.Round(2))
@@ -195,60 +201,25 @@ func report(w *bufio.Writer, c config) error {
 	}
 	fmt.Fprintf(w, "the valuable few: %d customers (%.1f%%) hold %.0f%% of predicted value\n", len(few), 100*float64(len(few))/float64(len(values)), 100*share)
 	fmt.Fprintln(w, "top five:")
-	byID := map[string]clv.Summary{}
-	for _, x := range whole {
-		byID[x.ID] = x
-	}
 	for _, v := range clv.RankByValue(values)[:5] {
-		x := byID[v.ID]
+		c, _ := base.Customer(v.ID)
+		x := c.Summary
 		fmt.Fprintf(w, "  %s  x=%d t_x=%.1f T=%.1f  P(alive)=%.3f  spend %s × %.2f purchases → %s\n",
-			v.ID, x.Frequency, x.Recency, x.T, bg.ProbabilityAlive(x), v.SpendPerPurchase, v.ExpectedPurchases, v.Value)
+			v.ID, x.Frequency, x.Recency, x.T, c.ProbabilityAlive, v.SpendPerPurchase, v.ExpectedPurchases, v.Value)
 	}
 
 	// 4. Lifecycle phases and RFM segments.
 	section(w, "4. Lifecycle phases and RFM segments as of "+end.Format(time.DateOnly))
-	txs := func(yield func(clv.Transaction) bool) {
-		for _, p := range log {
-			if !yield(p.Transaction) {
-				return
-			}
-		}
-	}
-	hs, err := lifecycle.Histories(txs, nil, end, nil)
-	if err != nil {
-		return err
-	}
-	bgDays := bg.In(clv.UnitDay) // the same model in days
-	phases, err := lifecycle.PhaseRules{Model: bgDays}.AssignAll(hs)
-	if err != nil {
-		return err
-	}
 	counts := map[lifecycle.Phase]int{}
-	for _, a := range phases {
-		counts[a.Phase]++
+	segCount := map[string]int{}
+	for _, c := range base.Customers {
+		counts[c.Phase]++
+		segCount[c.Segment]++
 	}
 	for _, p := range lifecycle.Phases() {
 		if counts[p] > 0 {
 			fmt.Fprintf(w, "  %-12s %5d\n", p, counts[p])
 		}
-	}
-	scores, err := lifecycle.ScoreRFM(hs, lifecycle.RFMOptions{Classes: 5})
-	if err != nil {
-		return err
-	}
-	segMap, err := lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments())
-	if err != nil {
-		return err
-	}
-	segOf := map[string]string{}
-	segCount := map[string]int{}
-	for _, sc := range scores {
-		name, _, err := segMap.Segment(sc)
-		if err != nil {
-			return err
-		}
-		segOf[sc.ID] = name
-		segCount[name]++
 	}
 	for _, sg := range lifecycle.DefaultSegments() {
 		fmt.Fprintf(w, "  %-20s %5d\n", sg.Name, segCount[sg.Name])
@@ -327,71 +298,24 @@ func report(w *bufio.Writer, c config) error {
 
 	// 6. Next best actions and a P.E.S.C.A. plan.
 	section(w, "6. Next best actions and P.E.S.C.A. plans")
-	effect := 0.2
-	catalogue := []lifecycle.Offer{
-		{ID: "premium-upgrade", Kind: lifecycle.Upgrade, Product: "premium kit", Requires: []string{"starter kit"},
-			MarginChange: decimal.NewFromInt(90), Cost: decimal.NewFromInt(3), AcceptWith: 0.10, AcceptWithout: 0.03,
-			Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.Newcomer, lifecycle.Reactivated}},
-		{ID: "service-plan", Kind: lifecycle.CrossSell, Product: "service plan", MarginChange: decimal.NewFromInt(40),
-			Cost: decimal.NewFromInt(2), AcceptWith: 0.08, AcceptWithout: 0.03},
-		{ID: "we-miss-you", Kind: lifecycle.Retention, MarginChange: decimal.NewFromInt(-10), Cost: decimal.NewFromInt(2),
-			AcceptWith: 0.5, AcceptWithout: 0.1, ChurnReduction: &effect, MinChurnRisk: 0.4},
-		{ID: "win-back", Kind: lifecycle.WinBack, MarginChange: decimal.NewFromInt(25), Cost: decimal.NewFromInt(5),
-			AcceptWith: 0.06, AcceptWithout: 0.01, Phases: []lifecycle.Phase{lifecycle.Lapsed, lifecycle.Churned}},
-	}
-	phaseOf := map[string]lifecycle.Phase{}
-	for _, a := range phases {
-		phaseOf[a.ID] = a.Phase
-	}
-	valueOf := map[string]decimal.Decimal{}
-	for _, v := range values {
-		valueOf[v.ID] = v.Value
-	}
-	planner := pesca.Planner{Initiatives: []pesca.Initiative{
-		{ID: "welcome", Perspective: pesca.Experience, Name: "welcome series", Anchor: pesca.FirstPurchase, OffsetDays: 1, WindowDays: 21},
-		{ID: "refill-reminder", Perspective: pesca.Content, Name: "refill reminder", Anchor: pesca.LastPurchase, OffsetDays: 30, ExpectedValue: decimal.NewFromInt(6)},
-		{ID: "care-call", Perspective: pesca.Service, Name: "care call", Anchor: pesca.LastPurchase, OffsetDays: 60, Channel: "phone", Cost: decimal.NewFromInt(4), ExpectedValue: decimal.NewFromInt(9)},
-		{ID: "partner-insurance", Perspective: pesca.Allies, Name: "partner insurance", Anchor: pesca.ProductPurchase, AfterProduct: "premium kit", OffsetDays: 14, ExpectedValue: decimal.NewFromInt(12)},
-	}, Sequences: pesca.NewSequences()}
-	for _, id := range ids {
-		if err := planner.Sequences.AddCustomer(byCustomer[id], nil); err != nil {
-			return err
-		}
-	}
 	shown := 0
 	for _, v := range clv.RankByValue(values) {
 		if shown == 3 {
 			break
 		}
-		id := v.ID
-		var held []string
-		for _, p := range byCustomer[id] {
-			if p.Product != "" && !slices.Contains(held, p.Product) {
-				held = append(held, p.Product)
-			}
-		}
-		risk := 1 - bg.ProbabilityAlive(byID[id])
-		chosen, _, err := lifecycle.Decide(lifecycle.Customer{ID: id, Phase: phaseOf[id], Segment: segOf[id], Products: held,
-			Value: valueOf[id], ChurnRisk: risk}, catalogue, decimal.Zero)
-		if err != nil {
-			return err
-		}
-		if len(chosen) == 0 && shown > 0 {
+		c, _ := base.Customer(v.ID)
+		if len(c.Offers) == 0 && shown > 0 {
 			continue
 		}
 		shown++
-		fmt.Fprintf(w, "%s (%s, %s, churn risk %.2f, value %s):\n", id, phaseOf[id], segOf[id], risk, valueOf[id])
-		for _, d := range chosen {
+		fmt.Fprintf(w, "%s (%s, %s, churn risk %.2f, value %s):\n", c.ID, c.Phase, c.Segment, 1-c.ProbabilityAlive, c.Value)
+		for _, d := range c.Offers {
 			fmt.Fprintf(w, "  offer %-16s EV %s  (%s)\n", d.Offer.ID, d.ExpectedValue.Round(2), d.Reason)
 		}
-		plan, err := planner.Plan(pesca.Profile{ID: id, Phase: phaseOf[id], Segment: segOf[id], Purchases: byCustomer[id]}, end)
-		if err != nil {
-			return err
-		}
-		for _, st := range plan.Steps {
+		for _, st := range c.Plan.Steps {
 			fmt.Fprintf(w, "  plan  %s %-10s %-22s via %s\n", st.When.Format(time.DateOnly), st.Initiative.Perspective, st.Initiative.Name, st.Channel)
 		}
-		fmt.Fprintf(w, "  nothing planned for: %v\n", plan.Missing)
+		fmt.Fprintf(w, "  nothing planned for: %v\n", c.Plan.Missing)
 	}
 
 	// 7. Charts.
@@ -438,4 +362,37 @@ func writeSVG(dir, name string, draw func(io.Writer) error) (string, error) {
 		return "", err
 	}
 	return path, f.Close()
+}
+
+// playbook is the shop's offer catalogue and P.E.S.C.A. initiatives; the
+// planner also learns the order in which customers acquire products.
+func playbook(log []clv.Purchase) ([]lifecycle.Offer, *pesca.Planner, error) {
+	effect := 0.2
+	catalogue := []lifecycle.Offer{
+		{ID: "premium-upgrade", Kind: lifecycle.Upgrade, Product: "premium kit", Requires: []string{"starter kit"},
+			MarginChange: decimal.NewFromInt(90), Cost: decimal.NewFromInt(3), AcceptWith: 0.10, AcceptWithout: 0.03,
+			Phases: []lifecycle.Phase{lifecycle.Active, lifecycle.Newcomer, lifecycle.Reactivated}},
+		{ID: "service-plan", Kind: lifecycle.CrossSell, Product: "service plan", MarginChange: decimal.NewFromInt(40),
+			Cost: decimal.NewFromInt(2), AcceptWith: 0.08, AcceptWithout: 0.03},
+		{ID: "we-miss-you", Kind: lifecycle.Retention, MarginChange: decimal.NewFromInt(-10), Cost: decimal.NewFromInt(2),
+			AcceptWith: 0.5, AcceptWithout: 0.1, ChurnReduction: &effect, MinChurnRisk: 0.4},
+		{ID: "win-back", Kind: lifecycle.WinBack, MarginChange: decimal.NewFromInt(25), Cost: decimal.NewFromInt(5),
+			AcceptWith: 0.06, AcceptWithout: 0.01, Phases: []lifecycle.Phase{lifecycle.Lapsed, lifecycle.Churned}},
+	}
+	planner := &pesca.Planner{Initiatives: []pesca.Initiative{
+		{ID: "welcome", Perspective: pesca.Experience, Name: "welcome series", Anchor: pesca.FirstPurchase, OffsetDays: 1, WindowDays: 21},
+		{ID: "refill-reminder", Perspective: pesca.Content, Name: "refill reminder", Anchor: pesca.LastPurchase, OffsetDays: 30, ExpectedValue: decimal.NewFromInt(6)},
+		{ID: "care-call", Perspective: pesca.Service, Name: "care call", Anchor: pesca.LastPurchase, OffsetDays: 60, Channel: "phone", Cost: decimal.NewFromInt(4), ExpectedValue: decimal.NewFromInt(9)},
+		{ID: "partner-insurance", Perspective: pesca.Allies, Name: "partner insurance", Anchor: pesca.ProductPurchase, AfterProduct: "premium kit", OffsetDays: 14, ExpectedValue: decimal.NewFromInt(12)},
+	}, Sequences: pesca.NewSequences()}
+	byCustomer := map[string][]clv.Purchase{}
+	for _, p := range log {
+		byCustomer[p.Customer] = append(byCustomer[p.Customer], p)
+	}
+	for _, id := range slices.Sorted(maps.Keys(byCustomer)) {
+		if err := planner.Sequences.AddCustomer(byCustomer[id], nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	return catalogue, planner, nil
 }
