@@ -3,8 +3,14 @@
 // they still alive, where are they in their life with us, and what should we
 // offer them next.
 //
-// The SDK is a set of focused packages; this root package holds only this
-// overview.
+// The SDK is a set of focused packages, and this root package composes them
+// into one customer view: Build reads a purchase log once and returns a Base
+// of Customers, each with their summary, P(alive), expected purchases and
+// spend, lifetime value, lifecycle phase, RFM segment, offers, ladder rung
+// and next P.E.S.C.A. steps, every column computed by the package that owns
+// it (clv, lifecycle, ladder, pesca) and carrying its reasons. Units are
+// converted, never misread; the dependency direction stays one way (this
+// package imports the others, none imports it).
 //
 //   - clv is the statistical core: transactions, per-customer summaries
 //     (frequency, recency, age, spend) in the conventions of Python
