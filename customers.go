@@ -13,6 +13,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
 	"github.com/clvkit/clvkit/ladder"
 	"github.com/clvkit/clvkit/lifecycle"
 	"github.com/clvkit/clvkit/pesca"
@@ -31,7 +33,9 @@ type Options struct {
 	// is clv.UnitDay. A Purchase model given in another unit is converted
 	// (clv.InUnit), never misread.
 	Unit clv.Unit
-	// Purchase is the transaction model; nil fits BG/NBD on the base.
+	// Purchase is the transaction model; nil fits BG/NBD on the base. A
+	// model in another unit than Unit is converted with clv.InUnit (the
+	// package's models); a caller's own model must be in Unit.
 	Purchase clv.TransactionModel
 	// Spend is the spend model; nil fits Gamma-Gamma on the base and, when
 	// the fit is a boundary estimate (a small or homogeneous log), values
@@ -47,7 +51,8 @@ type Options struct {
 	Value clv.ValueOptions
 	// Phases are the lifecycle phase rules; nil means lifecycle's default
 	// thresholds with P(alive) from the purchase model (converted to days,
-	// the unit of lifecycle's histories).
+	// the unit of lifecycle's histories). Rules given here are used as they
+	// are: set their Model to use P(alive).
 	Phases *lifecycle.PhaseRules
 	// Segments maps RFM scores to segment names; nil means
 	// lifecycle.DefaultSegments over five classes. Its classes are the
@@ -93,8 +98,9 @@ type Customer struct {
 	ValuedPurchases float64
 	// Products are the distinct products bought up to End, sorted.
 	Products []string
-	// FirstChannel is the channel of the first purchase (the smallest
-	// channel name when several purchases share the first moment).
+	// FirstChannel is the channel of the first purchase (when several share
+	// the first moment, the one with the smallest product, then channel, as
+	// pesca orders purchases).
 	FirstChannel string
 	// Phase is the customer's lifecycle phase as of End, with the reason.
 	Phase       lifecycle.Phase
@@ -125,7 +131,8 @@ type Base struct {
 	Purchase clv.TransactionModel
 	Spend    clv.SpendModel
 	// PurchaseFit and SpendFit are the fit reports when Build fitted the
-	// models, nil otherwise.
+	// models, nil otherwise (SpendFit is also set when the fit was replaced
+	// by the mean repeat spend: it says why).
 	PurchaseFit, SpendFit *clv.FitReport
 	// Ignored counts purchases after End.
 	Ignored int
@@ -136,6 +143,9 @@ type Base struct {
 
 // Customer returns the customer with the given ID.
 func (b *Base) Customer(id string) (Customer, bool) {
+	if b == nil {
+		return Customer{}, false
+	}
 	i, ok := slices.BinarySearchFunc(b.Customers, id, func(c Customer, id string) int { return cmp.Compare(c.ID, id) })
 	if !ok {
 		return Customer{}, false
@@ -150,6 +160,7 @@ var ErrNoCustomers = errors.New("clvkit: no customers")
 type extra struct {
 	first, last  int64
 	firstTime    time.Time
+	firstProduct string
 	firstChannel string
 	products     map[string]struct{}
 }
@@ -157,79 +168,84 @@ type extra struct {
 // Build reads purchases once (any iter.Seq: a clv.CSVReader's Purchases, a
 // slice through slices.Values) and returns the customer base as of
 // opts.End: summaries, P(alive), expected purchases, expected spend and
-// lifetime value, with the models fitted on the base when none are given.
-// The result is deterministic and in ID order. Purchases after End are
-// counted in Base.Ignored; an invalid purchase is an error naming its
-// position.
+// lifetime value, with the models fitted on the base when none are given,
+// then phases, segments and, when asked for, offers, rungs and plans. The
+// result is deterministic and in ID order. Options are checked before
+// anything is read (errors wrap clv.ErrInvalidOptions or
+// clv.ErrInvalidParams); purchases after End are counted in Base.Ignored; an
+// invalid purchase is an error naming its 0-based position. Build keeps the
+// purchases up to End in memory for the lifecycle, ladder and planner
+// steps. The context is checked while reading and between steps.
 func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) (*Base, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if purchases == nil {
 		return nil, fmt.Errorf("%w: Build: nil purchase sequence", clv.ErrInvalidOptions)
 	}
-	if opts.Horizon < 0 {
-		return nil, fmt.Errorf("%w: Build: horizon %d days", clv.ErrInvalidOptions, opts.Horizon)
+	cfg, err := resolve(opts)
+	if err != nil {
+		return nil, err
 	}
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := cfg.loc
 	s, err := clv.NewSummarizer(clv.SummaryOptions{End: opts.End, Location: loc, Unit: opts.Unit})
 	if err != nil {
 		return nil, err
 	}
 	endDay := clv.CalendarDay(opts.End, loc)
 	extras := map[string]*extra{}
-	var all []clv.Purchase // for lifecycle's histories, the ladder and plans
+	var all []clv.Purchase // up to End, for lifecycle's histories, the ladder and plans
 	i := 0
 	for p := range purchases {
-		if err := s.Add(p.Transaction); err != nil {
-			return nil, fmt.Errorf("purchase %d: %w", i, err)
-		}
-		all = append(all, p)
-		i++
-		day := clv.CalendarDay(p.Time, loc)
-		if day > endDay {
-			continue
-		}
-		e := extras[p.Customer]
-		if e == nil {
-			e = &extra{first: day, last: day, firstTime: p.Time, firstChannel: p.Channel, products: map[string]struct{}{}}
-			extras[p.Customer] = e
-		}
-		e.first, e.last = min(e.first, day), max(e.last, day)
-		if p.Time.Before(e.firstTime) || (p.Time.Equal(e.firstTime) && p.Channel < e.firstChannel) {
-			e.firstTime, e.firstChannel = p.Time, p.Channel
-		}
-		if p.Product != "" {
-			e.products[p.Product] = struct{}{}
-		}
 		if i%65536 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
+		if err := s.Add(p.Transaction); err != nil {
+			return nil, fmt.Errorf("purchase %d: %w", i, err)
+		}
+		i++
+		day := clv.CalendarDay(p.Time, loc)
+		if day > endDay {
+			continue
+		}
+		all = append(all, p)
+		e := extras[p.Customer]
+		if e == nil {
+			e = &extra{first: day, last: day, firstTime: p.Time, firstProduct: p.Product, firstChannel: p.Channel, products: map[string]struct{}{}}
+			extras[p.Customer] = e
+		}
+		e.first, e.last = min(e.first, day), max(e.last, day)
+		// The first purchase: the earliest, ties broken by product then
+		// channel, as pesca orders a customer's purchases.
+		if p.Time.Before(e.firstTime) || (p.Time.Equal(e.firstTime) &&
+			(p.Product < e.firstProduct || (p.Product == e.firstProduct && p.Channel < e.firstChannel))) {
+			e.firstTime, e.firstProduct, e.firstChannel = p.Time, p.Product, p.Channel
+		}
+		if p.Product != "" {
+			e.products[p.Product] = struct{}{}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	summaries := s.Summaries()
 	if len(summaries) == 0 {
-		return nil, fmt.Errorf("%w: no purchase up to %s among %d read", ErrNoCustomers, opts.End.Format(time.DateOnly), i)
+		return nil, fmt.Errorf("%w: no purchase up to %s among %d read", ErrNoCustomers, clv.DayStart(endDay, loc).Format(time.DateOnly), i)
 	}
 	b := &Base{Ignored: s.Ignored()}
 	if err := b.models(ctx, summaries, opts); err != nil {
 		return nil, err
 	}
-	horizon := opts.Horizon
-	if horizon == 0 {
-		horizon = 365
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	preds, err := clv.Predict(b.Purchase, summaries, float64(horizon)/opts.Unit.Days())
+	preds, err := clv.Predict(b.Purchase, summaries, cfg.horizon)
 	if err != nil {
 		return nil, err
 	}
-	vopts := opts.Value
-	if vopts.Steps == 0 && vopts.StepLength == 0 {
-		vopts.Steps, vopts.StepLength = 12, clv.DaysPerMonth
-	}
-	vopts.StepLength /= opts.Unit.Days()
-	values, err := clv.LifetimeValue(b.Purchase, b.Spend, summaries, vopts)
+	values, err := clv.LifetimeValue(b.Purchase, b.Spend, summaries, cfg.value)
 	if err != nil {
 		return nil, err
 	}
@@ -244,13 +260,131 @@ func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) 
 			Products: products, FirstChannel: e.firstChannel,
 		}
 	}
-	if err := b.lifecycle(all, loc, opts); err != nil {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := b.lifecycle(all, cfg, opts); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := b.rungsAndPlans(all, loc, opts); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// config is Options checked and with defaults filled in.
+type config struct {
+	loc      *time.Location
+	horizon  float64 // in Options.Unit
+	value    clv.ValueOptions
+	segments *lifecycle.SegmentMap
+}
+
+// resolve checks every option before anything is read, so that a
+// misconfiguration costs nothing, and fills in the defaults.
+func resolve(opts Options) (config, error) {
+	c := config{loc: opts.Location}
+	if c.loc == nil {
+		c.loc = time.UTC
+	}
+	bad := func(format string, args ...any) (config, error) {
+		return config{}, fmt.Errorf("%w: Build: "+format, append([]any{clv.ErrInvalidOptions}, args...)...)
+	}
+	// badIn is bad for an option that belongs to another package: the error
+	// wraps that package's sentinel too.
+	badIn := func(pkg error, format string, args ...any) (config, error) {
+		return config{}, fmt.Errorf("%w: %w: Build: "+format, append([]any{clv.ErrInvalidOptions, pkg}, args...)...)
+	}
+	if !opts.Unit.IsValid() {
+		return bad("unknown unit %v", opts.Unit)
+	}
+	days := opts.Unit.Days()
+	horizon := opts.Horizon
+	if horizon == 0 {
+		horizon = 365
+	}
+	if horizon < 0 || float64(horizon)/days > clv.MaxHorizon {
+		return bad("horizon %d days, want 0 to %.0f days", opts.Horizon, clv.MaxHorizon*days)
+	}
+	c.horizon = float64(horizon) / days
+	c.value = opts.Value
+	if c.value.Steps == 0 && c.value.StepLength == 0 {
+		c.value.Steps, c.value.StepLength = 12, clv.DaysPerMonth
+	}
+	c.value.StepLength /= days
+	if err := c.value.Validate(); err != nil {
+		return config{}, fmt.Errorf("Build: Value (step length %v days): %w", opts.Value.StepLength, err)
+	}
+	for _, m := range []any{opts.Purchase, opts.Spend} {
+		if m != nil && guard.IsNil(m) {
+			return config{}, fmt.Errorf("%w: Build: a nil %T model", clv.ErrInvalidParams, m)
+		}
+	}
+	if opts.Purchase != nil {
+		if err := opts.Purchase.Validate(); err != nil {
+			return config{}, err
+		}
+	}
+	if opts.Phases != nil {
+		if err := opts.Phases.Validate(); err != nil {
+			return config{}, fmt.Errorf("%w: Build: Phases: %w", clv.ErrInvalidOptions, err)
+		}
+	}
+	c.segments = opts.Segments
+	if c.segments == nil {
+		var err error
+		if c.segments, err = lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments()); err != nil {
+			return config{}, err
+		}
+	}
+	if c.segments.Classes() == 0 {
+		return badIn(lifecycle.ErrInvalidConfig, "Segments is a zero SegmentMap (build one with lifecycle.NewSegmentMap)")
+	}
+	names := c.segments.Names()
+	seen := map[string]bool{}
+	for _, o := range opts.Offers {
+		if seen[o.ID] {
+			return badIn(lifecycle.ErrInvalidConfig, "two offers have the ID %s", clip.Quote(o.ID))
+		}
+		seen[o.ID] = true
+		// A misspelt "Champion" is a configuration error, not an offer
+		// nobody is ever eligible for.
+		for _, sg := range o.Segments {
+			if !slices.Contains(names, sg) {
+				return badIn(lifecycle.ErrInvalidConfig, "offer %s names segment %s, not one of %q", clip.Quote(o.ID), clip.Quote(sg), names)
+			}
+		}
+	}
+	if opts.Ladder != nil && len(opts.Ladder.Rungs()) == 0 {
+		return badIn(ladder.ErrInvalidConfig, "Ladder has no rungs (build one with ladder.NewLadder)")
+	}
+	if opts.Planner != nil {
+		rungs := 0
+		if opts.Ladder != nil {
+			rungs = len(opts.Ladder.Rungs())
+		}
+		seen := map[string]bool{}
+		for _, in := range opts.Planner.Initiatives {
+			if seen[in.ID] {
+				return badIn(pesca.ErrInvalidConfig, "two initiatives have the ID %s", clip.Quote(in.ID))
+			}
+			seen[in.ID] = true
+			for _, sg := range in.Segments {
+				if !slices.Contains(names, sg) {
+					return badIn(pesca.ErrInvalidConfig, "initiative %s names segment %s, not one of %q", clip.Quote(in.ID), clip.Quote(sg), names)
+				}
+			}
+			for _, r := range in.Rungs {
+				if r >= rungs {
+					return badIn(pesca.ErrInvalidConfig, "initiative %s names rung %d, but the ladder has %d rungs (set Options.Ladder)", clip.Quote(in.ID), r, rungs)
+				}
+			}
+		}
+	}
+	return c, nil
 }
 
 // rungsAndPlans places customers on the ladder and plans their next steps,
@@ -271,9 +405,6 @@ func (b *Base) rungsAndPlans(all []clv.Purchase, loc *time.Location, opts Option
 	if opts.Planner != nil {
 		planner = *opts.Planner
 		planner.Location = loc
-		if err := b.checkInitiatives(planner.Initiatives, opts); err != nil {
-			return err
-		}
 	}
 	for j := range b.Customers {
 		c := &b.Customers[j]
@@ -296,35 +427,8 @@ func (b *Base) rungsAndPlans(all []clv.Purchase, loc *time.Location, opts Option
 	return nil
 }
 
-// checkInitiatives reports an initiative naming a segment the base's
-// segment map does not have, or a rung its ladder does not have.
-func (b *Base) checkInitiatives(ins []pesca.Initiative, opts Options) error {
-	segments := opts.Segments
-	if segments == nil {
-		segments, _ = lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments())
-	}
-	names := segments.Names()
-	rungs := -1
-	if opts.Ladder != nil {
-		rungs = len(opts.Ladder.Rungs())
-	}
-	for _, in := range ins {
-		for _, sg := range in.Segments {
-			if !slices.Contains(names, sg) {
-				return fmt.Errorf("%w: initiative %q names segment %q, not one of %q", clv.ErrInvalidOptions, in.ID, sg, names)
-			}
-		}
-		for _, r := range in.Rungs {
-			if rungs >= 0 && r >= rungs {
-				return fmt.Errorf("%w: initiative %q names rung %d, but the ladder has %d rungs", clv.ErrInvalidOptions, in.ID, r, rungs)
-			}
-		}
-	}
-	return nil
-}
-
 // lifecycle adds phases, RFM segments and offers, each from its package.
-func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) error {
+func (b *Base) lifecycle(all []clv.Purchase, cfg config, opts Options) error {
 	txs := func(yield func(clv.Transaction) bool) {
 		for _, p := range all {
 			if !yield(p.Transaction) {
@@ -332,7 +436,7 @@ func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) e
 			}
 		}
 	}
-	hs, err := lifecycle.Histories(txs, nil, opts.End, loc)
+	hs, err := lifecycle.Histories(txs, nil, opts.End, cfg.loc)
 	if err != nil {
 		return err
 	}
@@ -343,22 +447,13 @@ func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) e
 	if opts.Phases != nil {
 		rules = *opts.Phases
 	} else {
-		daily, err := clv.InUnit(b.Purchase, clv.UnitDay)
-		if err != nil {
-			return err
-		}
-		rules.Model = daily
+		rules.Model = b.Purchase // lifecycle converts it to days
 	}
 	phases, err := rules.AssignAll(hs)
 	if err != nil {
 		return err
 	}
-	segments := opts.Segments
-	if segments == nil {
-		if segments, err = lifecycle.NewSegmentMap(5, lifecycle.DefaultSegments()); err != nil {
-			return err
-		}
-	}
+	segments := cfg.segments
 	scores, err := lifecycle.ScoreRFM(hs, lifecycle.RFMOptions{Classes: segments.Classes()})
 	if err != nil {
 		return err
@@ -375,16 +470,6 @@ func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) e
 	}
 	if opts.Offers == nil {
 		return nil
-	}
-	// A segment an offer names must exist: a misspelt "Champion" is a
-	// configuration error, not an offer nobody is ever eligible for.
-	names := segments.Names()
-	for _, o := range opts.Offers {
-		for _, sg := range o.Segments {
-			if !slices.Contains(names, sg) {
-				return fmt.Errorf("%w: offer %q names segment %q, not one of %q", clv.ErrInvalidOptions, o.ID, sg, names)
-			}
-		}
 	}
 	cs := make([]lifecycle.Customer, len(b.Customers))
 	for j, c := range b.Customers {
@@ -405,11 +490,14 @@ func (b *Base) lifecycle(all []clv.Purchase, loc *time.Location, opts Options) e
 // base's unit) or fitted on the base.
 func (b *Base) models(ctx context.Context, summaries []clv.Summary, opts Options) error {
 	if opts.Purchase != nil {
-		m, err := clv.InUnit(opts.Purchase, opts.Unit)
-		if err != nil {
-			return err
+		b.Purchase = opts.Purchase
+		if opts.Purchase.TimeUnit() != opts.Unit {
+			m, err := clv.InUnit(opts.Purchase, opts.Unit)
+			if err != nil {
+				return fmt.Errorf("%w: Build: the purchase model is in %ss, the base in %ss: %w", clv.ErrInvalidOptions, opts.Purchase.TimeUnit(), opts.Unit, err)
+			}
+			b.Purchase = m
 		}
-		b.Purchase = m
 	} else {
 		m, rep, err := clv.FitBGNBD(ctx, clv.Compress(summaries), clv.FitOptions{Unit: opts.Unit})
 		if err != nil {
@@ -422,14 +510,20 @@ func (b *Base) models(ctx context.Context, summaries []clv.Summary, opts Options
 		return nil
 	}
 	gg, rep, err := clv.FitGammaGamma(ctx, clv.SpendObservations(summaries), clv.FitOptions{})
+	if err == nil {
+		// A fit with q ≤ 1 has no mean spend: as unusable as a boundary.
+		if _, merr := gg.PopulationMeanSpend(); merr != nil {
+			err = merr
+		}
+	}
 	switch {
 	case err == nil:
 		b.Spend, b.SpendFit = gg, &rep
-	case errors.Is(err, clv.ErrBoundary), errors.Is(err, clv.ErrNoData):
+	case errors.Is(err, clv.ErrBoundary), errors.Is(err, clv.ErrNoData), errors.Is(err, clv.ErrInvalidParams):
 		mean := clv.MeanRepeatSpend(summaries)
 		b.Spend = clv.FixedSpend{Amount: mean}
 		b.SpendFit = &rep
-		b.Notes = append(b.Notes, fmt.Sprintf("Gamma-Gamma is not identified on this base (%v); customers are valued at the mean repeat spend %s", err, mean))
+		b.Notes = append(b.Notes, fmt.Sprintf("Gamma-Gamma cannot value this base (%v); customers are valued at the mean repeat spend %s", err, mean))
 	default:
 		return fmt.Errorf("fitting Gamma-Gamma on the base: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/internal/guard"
+
 	"github.com/clvkit/clvkit/internal/clip"
 )
 
@@ -88,7 +90,7 @@ type HoldoutReport struct {
 // the actual holdout frequency.
 func EvaluateHoldout(m TransactionModel, split []SplitSummary, opts HoldoutOptions) (HoldoutReport, error) {
 	var rep HoldoutReport
-	if m == nil {
+	if guard.IsNil(m) {
 		return rep, fmt.Errorf("%w: EvaluateHoldout: nil model", ErrInvalidParams)
 	}
 	if err := m.Validate(); err != nil {
@@ -154,7 +156,7 @@ type TrackingPoint struct {
 // expectation over the time since their first purchase; step is in the
 // summariser's unit.
 func (s *Summarizer) Tracking(m TransactionModel, step float64) ([]TrackingPoint, error) {
-	if m == nil {
+	if guard.IsNil(m) {
 		return nil, fmt.Errorf("%w: Tracking: nil model", ErrInvalidParams)
 	}
 	if err := m.Validate(); err != nil {

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/clvkit/clvkit/internal/guard"
+
 	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
@@ -92,7 +94,7 @@ type modelJSON struct {
 // same model bit for bit. Transaction models also write their "unit"
 // ("day", "week" or "month"); a JSON object without one is read as days.
 func MarshalModel(m Model, report *FitReport) ([]byte, error) {
-	if m == nil {
+	if guard.IsNil(m) {
 		return nil, fmt.Errorf("%w: MarshalModel: nil model", ErrInvalidParams)
 	}
 	if err := m.Validate(); err != nil {
@@ -201,7 +203,7 @@ type Prediction struct {
 // prediction is computed independently, so the result does not depend on
 // how it is split.
 func Predict(m TransactionModel, summaries []Summary, t float64) ([]Prediction, error) {
-	if m == nil {
+	if guard.IsNil(m) {
 		return nil, fmt.Errorf("%w: Predict: nil model", ErrInvalidParams)
 	}
 	if err := m.Validate(); err != nil {

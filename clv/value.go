@@ -6,6 +6,9 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/guard"
+
 	"github.com/clvkit/clvkit/internal/parallel"
 
 	"github.com/shopspring/decimal"
@@ -36,6 +39,12 @@ type ValueOptions struct {
 	// even (banker's rounding, unbiased over a portfolio), as Money rounds to
 	// the cent; zero means 0.01.
 	RoundTo decimal.Decimal
+}
+
+// Validate reports options LifetimeValue would refuse, with the same error.
+func (o ValueOptions) Validate() error {
+	_, err := o.check()
+	return err
 }
 
 func (o ValueOptions) check() (ValueOptions, error) {
@@ -112,8 +121,8 @@ type aliveCurver interface {
 // is converted to money and rounded once at the end. Summaries are
 // validated; errors name the customer.
 func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, opts ValueOptions) ([]CustomerValue, error) {
-	if m == nil || spend == nil {
-		return nil, fmt.Errorf("%w: LifetimeValue needs a transaction model and a spend model, got %v and %v", ErrInvalidParams, m, spend)
+	if guard.IsNil(m) || guard.IsNil(spend) {
+		return nil, fmt.Errorf("%w: LifetimeValue needs a transaction model and a spend model, got %T and %T", ErrInvalidParams, m, spend)
 	}
 	o, err := opts.check()
 	if err != nil {
@@ -182,7 +191,7 @@ func valueAll(spend SpendModel, summaries []Summary, o ValueOptions, purchases f
 		rs, err1 := roundMoney(spf, o.RoundTo)
 		rv, err2 := roundMoney(o.Margin*spf*disc, o.RoundTo)
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("summary %d (customer %q): spend %v, discounted purchases %v: %w", i, s.ID, spf, disc, ErrInvalidParams)
+			return fmt.Errorf("summary %d (customer %s): spend %v, discounted purchases %v: %w", i, clip.Quote(s.ID), spf, disc, ErrInvalidParams)
 		}
 		out[i] = CustomerValue{ID: s.ID, SpendPerPurchase: rs, ExpectedPurchases: total, Value: rv}
 		return nil

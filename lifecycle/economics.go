@@ -358,7 +358,11 @@ func ChurnProbability(m AliveModel, s clv.Summary) (float64, error) {
 	if err := checkSummary("summary", s); err != nil {
 		return 0, err
 	}
-	alive := inUnit(m, s.Unit).ProbabilityAlive(s)
+	m, err := inUnit(m, s.Unit)
+	if err != nil {
+		return 0, err
+	}
+	alive := m.ProbabilityAlive(s)
 	if !(alive >= 0 && alive <= 1) {
 		return 0, fmt.Errorf("%w: customer %s: the model's P(alive) is %v, not a probability", ErrInvalidInput, clip.Quote(s.ID), alive)
 	}

@@ -120,6 +120,14 @@ func daysText(v int) string {
 	return strconv.Itoa(v)
 }
 
+// Validate reports rules Assign would refuse: thresholds out of order, a
+// nil or invalid model, or a model in a unit that cannot be converted to
+// days.
+func (r PhaseRules) Validate() error {
+	_, err := r.withDefaults()
+	return err
+}
+
 func (r PhaseRules) withDefaults() (PhaseRules, error) {
 	def := func(v *int, d int) {
 		if *v == 0 {
@@ -152,7 +160,11 @@ func (r PhaseRules) withDefaults() (PhaseRules, error) {
 		if err := checkModel("PhaseRules.Model", r.Model); err != nil {
 			return r, err
 		}
-		r.Model = inUnit(r.Model, clv.UnitDay)
+		m, err := inUnit(r.Model, clv.UnitDay)
+		if err != nil {
+			return r, err
+		}
+		r.Model = m
 	}
 	return r, nil
 }

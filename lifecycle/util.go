@@ -15,14 +15,19 @@ func sortByID[T any](xs []T, id func(T) string) {
 }
 
 // inUnit returns m measured in unit u when it is a clv transaction model in
-// another unit; any other model is returned as it is.
-func inUnit(m AliveModel, u clv.Unit) AliveModel {
-	if tm, ok := m.(clv.TransactionModel); ok && tm.TimeUnit() != u {
-		if conv, err := clv.InUnit(tm, u); err == nil {
-			return conv
-		}
+// another unit; any other model is returned as it is. A transaction model in
+// another unit that clv cannot convert (a caller's own type) is an error:
+// reading days as weeks would be a silent wrong answer.
+func inUnit(m AliveModel, u clv.Unit) (AliveModel, error) {
+	tm, ok := m.(clv.TransactionModel)
+	if !ok || tm.TimeUnit() == u {
+		return m, nil
 	}
-	return m
+	conv, err := clv.InUnit(tm, u)
+	if err != nil {
+		return nil, fmt.Errorf("%w: a %s model in %ss read with summaries in %ss: %w", ErrInvalidConfig, tm.Name(), tm.TimeUnit(), u, err)
+	}
+	return conv, nil
 }
 
 // checkModel reports a nil model, or one whose Validate method (when it has
