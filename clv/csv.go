@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -46,12 +48,21 @@ type CSVOptions struct {
 // negative amount are an error unless SkipNegative is set; duplicate rows are
 // not detected: two identical purchases on one day fall in one period, so
 // they change the period's spend but not frequency, recency or T.
+//
+// Records are split as encoding/csv splits them, time fields parsed by
+// time.Parse and amounts by decimal.NewFromString, with the same results
+// and errors to the byte; the common cases (lines without quotes, a time
+// seen on an earlier row, plain decimal amounts) skip their allocations.
+// To summarise a log, hand the reader to Summarizer.AddCSV rather than
+// passing Transactions to AddAll: it gives the same summaries several times
+// faster.
 type CSVReader struct {
-	r                     *csv.Reader
+	sc                    *csvScanner
 	opts                  CSVOptions
 	iCust, iTime, iAmount int
 	iExtra                [3]int // product, category, channel; −1 when absent
 	layout                string
+	times                 timeMemo
 	row                   int
 	skipped               int
 	err                   error
@@ -63,16 +74,15 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 	if opts.Customer == "" || opts.Time == "" {
 		return nil, fmt.Errorf("%w: the customer and time columns are required", ErrInvalidOptions)
 	}
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	if opts.Comma != 0 {
-		cr.Comma = opts.Comma
+	if opts.Comma == 0 {
+		opts.Comma = ','
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	tr := &CSVReader{r: cr, opts: opts, iAmount: -1, iExtra: [3]int{-1, -1, -1}, row: 1, layout: opts.TimeLayout}
+	sc := newCSVScanner(r, opts.Comma)
+	tr := &CSVReader{sc: sc, opts: opts, iAmount: -1, iExtra: [3]int{-1, -1, -1}, row: 1, layout: opts.TimeLayout}
+	tr.times.loc = opts.Location
 	if tr.layout == "" {
 		tr.layout = time.DateOnly
 	}
@@ -83,7 +93,7 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 			required = append(required, n)
 		}
 	}
-	header, err := ReadCSVHeader(cr, required...)
+	header, err := ReadCSVHeader(sc.cr, required...)
 	if err != nil {
 		return nil, err
 	}
@@ -111,45 +121,69 @@ func (tr *CSVReader) Read() (Transaction, error) {
 // ReadPurchase is Read with the optional product, category and channel
 // columns.
 func (tr *CSVReader) ReadPurchase() (Purchase, error) {
+	r, err := tr.next()
+	if err != nil {
+		return Purchase{}, err
+	}
+	p := Purchase{Transaction: Transaction{Customer: string(r.id), Time: r.time.t}}
+	if tr.iAmount >= 0 {
+		p.Amount = r.amount.value()
+	}
+	for i, dst := range []*string{&p.Product, &p.Category, &p.Channel} {
+		if j := tr.iExtra[i]; j >= 0 && j < len(tr.sc.fields) {
+			*dst = string(bytes.TrimSpace(tr.sc.fields[j]))
+		}
+	}
+	return p, nil
+}
+
+// txRow is a transaction as read from one row, before it becomes a
+// Transaction: the ID is a view of the input, valid until the next row.
+type txRow struct {
+	id     []byte
+	time   *timeEntry
+	amount exactSum
+}
+
+// next reads the next row that SkipNegative does not drop. Its errors are
+// those of Read.
+func (tr *CSVReader) next() (txRow, error) {
 	for {
-		rec, err := tr.r.Read()
-		if err != nil {
+		if err := tr.sc.next(); err != nil {
 			if errors.Is(err, io.EOF) {
-				return Purchase{}, io.EOF
+				return txRow{}, io.EOF
 			}
 			row := tr.row + 1
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				row = pe.Line
 			}
-			return Purchase{}, &ParseError{Row: row, Err: err}
+			return txRow{}, &ParseError{Row: row, Err: err}
 		}
-		tr.row, _ = tr.r.FieldPos(0)
-		t, skip, err := tr.parse(rec)
+		tr.row = tr.sc.row
+		r, skip, err := tr.parse(tr.sc.fields)
 		if err != nil {
-			return Purchase{}, err
+			return txRow{}, err
 		}
 		if skip {
 			tr.skipped++
 			continue
 		}
-		p := Purchase{Transaction: t}
-		for i, dst := range []*string{&p.Product, &p.Category, &p.Channel} {
-			if j := tr.iExtra[i]; j >= 0 && j < len(rec) {
-				*dst = strings.TrimSpace(rec[j])
-			}
-		}
-		return p, nil
+		return r, nil
 	}
 }
 
-// field returns the non-empty value of column i, named name.
-func (tr *CSVReader) field(rec []string, i int, name string) (string, error) {
-	v, err := csvField(rec, tr.row, i, name)
-	if err == nil && v == "" {
-		err = &ParseError{Row: tr.row, Column: name, Err: errors.New("empty value")}
+// field returns the non-empty value of column i, named name, with the spaces
+// around it trimmed.
+func (tr *CSVReader) field(rec [][]byte, i int, name string) ([]byte, error) {
+	if i >= len(rec) {
+		return nil, fieldCountError(len(rec), tr.row, i, name)
 	}
-	return v, err
+	v := bytes.TrimSpace(rec[i])
+	if len(v) == 0 {
+		return nil, &ParseError{Row: tr.row, Column: name, Err: errors.New("empty value")}
+	}
+	return v, nil
 }
 
 // CSVHeader is the header row of a CSV input: the column of each name.
@@ -212,55 +246,129 @@ func (h CSVHeader) Field(rec []string, row int, name string) (string, error) {
 // csvField is Field by position.
 func csvField(rec []string, row, i int, name string) (string, error) {
 	if i >= len(rec) {
-		return "", &ParseError{Row: row, Column: name, Err: fmt.Errorf("row has %d fields, column is number %d", len(rec), i+1)}
+		return "", fieldCountError(len(rec), row, i, name)
 	}
 	return strings.TrimSpace(rec[i]), nil
 }
 
-func (tr *CSVReader) parse(rec []string) (t Transaction, skip bool, err error) {
-	id, err := tr.field(rec, tr.iCust, tr.opts.Customer)
-	if err != nil {
-		return t, false, err
+// fieldCountError reports a record of n fields too short to hold column i.
+func fieldCountError(n, row, i int, name string) error {
+	return &ParseError{Row: row, Column: name, Err: fmt.Errorf("row has %d fields, column is number %d", n, i+1)}
+}
+
+// parse reads one record; skip is true for a negative amount under
+// SkipNegative.
+func (tr *CSVReader) parse(rec [][]byte) (r txRow, skip bool, err error) {
+	if r.id, err = tr.field(rec, tr.iCust, tr.opts.Customer); err != nil {
+		return r, false, err
 	}
 	ts, err := tr.field(rec, tr.iTime, tr.opts.Time)
 	if err != nil {
-		return t, false, err
+		return r, false, err
 	}
+	if r.time, err = tr.times.lookup(ts, tr.parseTime); err != nil {
+		return r, false, err
+	}
+	if tr.iAmount >= 0 {
+		as, err := tr.field(rec, tr.iAmount, tr.opts.Amount)
+		if err != nil {
+			return r, false, err
+		}
+		if r.amount, err = tr.parseAmount(as); err != nil {
+			return r, false, err
+		}
+		if r.amount.sign() < 0 {
+			if tr.opts.SkipNegative {
+				return r, true, nil
+			}
+			return r, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: string(as),
+				Err: errors.New("negative amount (a refund; set SkipNegative to drop refunds)")}
+		}
+	}
+	return r, false, nil
+}
+
+// parseTime reads a time in the layout, or else in RFC 3339.
+func (tr *CSVReader) parseTime(ts string) (time.Time, error) {
 	when, err := time.ParseInLocation(tr.layout, ts, tr.opts.Location)
 	if err != nil {
 		var err2 error
 		if when, err2 = time.Parse(time.RFC3339Nano, ts); err2 != nil {
-			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
+			return when, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
 				Err: fmt.Errorf("not a time in layout %q or RFC 3339", tr.layout)}
 		}
 	}
 	if when.IsZero() {
 		// time.Time's zero value stands for "no time" throughout Go.
-		return t, false, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
+		return when, &ParseError{Row: tr.row, Column: tr.opts.Time, Value: ts,
 			Err: errors.New("the zero time (0001-01-01T00:00:00Z) is not a purchase time")}
 	}
-	var amount decimal.Decimal
-	if tr.iAmount >= 0 {
-		as, err := tr.field(rec, tr.iAmount, tr.opts.Amount)
-		if err != nil {
-			return t, false, err
-		}
-		if len(as) > MaxNumberLength {
-			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as,
-				Err: fmt.Errorf("a number of %d characters (at most %d)", len(as), MaxNumberLength)}
-		}
-		if amount, err = decimal.NewFromString(as); err != nil {
-			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as, Err: errors.New("not a decimal number")}
-		}
-		if amount.Sign() < 0 {
-			if tr.opts.SkipNegative {
-				return t, true, nil
+	return when, nil
+}
+
+// parseAmount reads a decimal amount exactly: as c/10^scale in integer
+// arithmetic when it is plain digits with at most one point (what
+// decimal.NewFromString would give, without its allocations), else as
+// decimal.NewFromString's result itself.
+func (tr *CSVReader) parseAmount(as []byte) (exactSum, error) {
+	if len(as) > MaxNumberLength {
+		return exactSum{}, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: string(as),
+			Err: fmt.Errorf("a number of %d characters (at most %d)", len(as), MaxNumberLength)}
+	}
+	if a, ok := parsePlainDecimal(as); ok {
+		return a, nil
+	}
+	d, err := decimal.NewFromString(string(as))
+	if err != nil {
+		return exactSum{}, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: string(as), Err: errors.New("not a decimal number")}
+	}
+	return exactSum{slow: &d}, nil
+}
+
+// parsePlainDecimal reads [+-]digits[.digits] of at most 18 digits, at
+// least one, into c/10^scale; ok is false for anything else, which
+// decimal.NewFromString then reads. The coefficient and scale are those
+// NewFromString gives (trailing zeros kept), so sums keep their exact
+// representation too.
+func parsePlainDecimal(b []byte) (a exactSum, ok bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	digits, point := 0, -1
+	var c int64
+	for i, ch := range b {
+		switch {
+		case ch >= '0' && ch <= '9':
+			if digits == 18 {
+				return a, false
 			}
-			return t, false, &ParseError{Row: tr.row, Column: tr.opts.Amount, Value: as,
-				Err: errors.New("negative amount (a refund; set SkipNegative to drop refunds)")}
+			c = c*10 + int64(ch-'0')
+			digits++
+		case ch == '.' && point < 0:
+			point = i
+		default:
+			return a, false
 		}
 	}
-	return Transaction{Customer: id, Time: when, Amount: amount}, false, nil
+	if digits == 0 {
+		return a, false
+	}
+	if point >= 0 {
+		a.scale = int32(len(b) - point - 1)
+	}
+	// NewFromString refuses an exponent beyond this bound, a variable a
+	// program may change; the fast path leaves such numbers to it, so that
+	// both always agree.
+	if m := decimal.MaxDecodeExponent; int(a.scale) > m || -int(a.scale) > m {
+		return exactSum{}, false
+	}
+	if neg {
+		c = -c
+	}
+	a.c = c
+	return a, true
 }
 
 // Skipped returns the number of rows dropped by SkipNegative so far.
@@ -307,3 +415,240 @@ func (tr *CSVReader) Purchases() iter.Seq[Purchase] {
 
 // Err returns the first error met by Transactions or Purchases, or nil.
 func (tr *CSVReader) Err() error { return tr.err }
+
+// timeMemo remembers the times parsed from recent time fields, with their
+// calendar day in loc. A log has far fewer distinct dates than rows, and
+// rows of one date come together when it is in time order, so most rows
+// find their time here instead of parsing it again: the result is the parse
+// itself, whatever the layout.
+type timeMemo struct {
+	loc     *time.Location
+	last    *timeEntry
+	entries [512]timeEntry
+}
+
+// timeEntry is a parsed time field.
+type timeEntry struct {
+	key string
+	t   time.Time
+	day int64 // CalendarDay(t, loc)
+}
+
+// lookup returns the entry of field ts, parsing it with parse when it is not
+// remembered.
+func (m *timeMemo) lookup(ts []byte, parse func(string) (time.Time, error)) (*timeEntry, error) {
+	if e := m.last; e != nil && e.key == string(ts) {
+		return e, nil
+	}
+	e := &m.entries[fnv(ts)%uint32(len(m.entries))]
+	if e.key != string(ts) { // ts is never empty, the key of an unused entry
+		t, err := parse(string(ts))
+		if err != nil {
+			return nil, err
+		}
+		*e = timeEntry{key: string(ts), t: t, day: CalendarDay(t, m.loc)}
+	}
+	m.last = e
+	return e, nil
+}
+
+// setLoc makes loc the zone of the remembered days.
+func (m *timeMemo) setLoc(loc *time.Location) {
+	if m.loc != loc {
+		*m = timeMemo{loc: loc}
+	}
+}
+
+// csvScanner splits CSV input into records exactly as encoding/csv does with
+// the settings CSVReader uses (strict quotes, no comments, any number of
+// fields), several times faster. A line without a quote, and without a
+// carriage return but in a final CRLF — nearly every line a program writes
+// — is split on the delimiter in place. Any other line starts a record that
+// an encoding/csv reader reads, fed one line at a time so that it never
+// reads past the record. Quoted fields, embedded delimiters and newlines,
+// and every error thus keep encoding/csv's meaning, line numbers and
+// messages; FuzzCSVScanner compares the two.
+type csvScanner struct {
+	src      io.Reader
+	comma    byte // the delimiter, 0 when it is not one ASCII byte and every record goes to cr
+	buf      []byte
+	pos, end int   // buf[pos:end] is not yet read
+	eof      bool  // src is exhausted
+	err      error // src's error other than io.EOF, returned once buf is used up
+	line     int   // lines read
+	ownLines int   // lines read without cr, which counts only the lines it reads
+	cr       *csv.Reader
+	fields   [][]byte // the current record, valid until the next call to next
+	scratch  []byte   // the bytes of a record read by cr
+	row      int      // the line of the current record's first field
+}
+
+func newCSVScanner(r io.Reader, comma rune) *csvScanner {
+	sc := &csvScanner{src: r, buf: make([]byte, 1<<16)}
+	if comma < utf8.RuneSelf && comma != '"' && comma != '\r' && comma != '\n' {
+		sc.comma = byte(comma)
+	}
+	sc.cr = csv.NewReader(lineFeeder{sc})
+	sc.cr.Comma = comma
+	sc.cr.FieldsPerRecord = -1
+	sc.cr.ReuseRecord = true
+	return sc
+}
+
+// fill reads more input into buf, keeping its unread bytes and growing it
+// when they fill it. Like bufio, it gives up with io.ErrNoProgress after 100
+// empty reads.
+func (sc *csvScanner) fill() {
+	if sc.pos > 0 {
+		sc.end = copy(sc.buf, sc.buf[sc.pos:sc.end])
+		sc.pos = 0
+	}
+	if sc.end == len(sc.buf) {
+		sc.buf = append(sc.buf, make([]byte, len(sc.buf))...)
+	}
+	for range 100 {
+		n, err := sc.src.Read(sc.buf[sc.end:])
+		sc.end += n
+		if err == io.EOF {
+			sc.eof = true
+			return
+		}
+		if err != nil {
+			sc.err = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	sc.err = io.ErrNoProgress
+}
+
+// next reads the next record into fields and row. It returns io.EOF at the
+// end of the input, and otherwise what encoding/csv's Read would: a
+// *csv.ParseError (with the lines of the whole input) or src's error.
+func (sc *csvScanner) next() error {
+	seen := 0 // bytes of an incomplete line already searched
+	for {
+		i := bytes.IndexByte(sc.buf[sc.pos+seen:sc.end], '\n')
+		if i >= 0 {
+			i += seen
+		} else if !sc.eof {
+			if sc.err != nil {
+				// What encoding/csv makes of a read error is its own.
+				return sc.readCSV()
+			}
+			seen = sc.end - sc.pos
+			sc.fill()
+			continue
+		}
+		line := sc.buf[sc.pos:sc.end]
+		if i >= 0 {
+			line = line[:i+1]
+		} else if len(line) == 0 {
+			return io.EOF
+		}
+		if !sc.split(line) {
+			return sc.readCSV()
+		}
+		sc.pos += len(line)
+		sc.line++
+		sc.ownLines++
+		seen = 0
+		if len(sc.fields) > 0 {
+			sc.row = sc.line
+			return nil
+		}
+	}
+}
+
+// split splits a line, its terminator included, into fields and reports
+// whether it could: false for a line encoding/csv must read. An empty line
+// gives no fields, as encoding/csv skips it.
+func (sc *csvScanner) split(line []byte) bool {
+	n := len(line)
+	if n > 0 && line[n-1] == '\n' {
+		n--
+		if n > 0 && line[n-1] == '\r' {
+			n--
+		}
+	}
+	sc.fields = sc.fields[:0]
+	if sc.comma == 0 {
+		return false
+	}
+	if n == 0 {
+		return true
+	}
+	comma, start := sc.comma, 0
+	for i, b := range line[:n] {
+		if b > '"' && b != comma {
+			continue // most bytes: '"' and '\r' are below every digit and letter
+		}
+		switch b {
+		case comma:
+			sc.fields = append(sc.fields, line[start:i])
+			start = i + 1
+		case '"', '\r':
+			return false
+		}
+	}
+	sc.fields = append(sc.fields, line[start:n])
+	return true
+}
+
+// readCSV reads the record starting at the next line with encoding/csv.
+func (sc *csvScanner) readCSV() error {
+	rec, err := sc.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			pe.StartLine += sc.ownLines
+			pe.Line += sc.ownLines
+		}
+		return err
+	}
+	sc.row, _ = sc.cr.FieldPos(0)
+	sc.row += sc.ownLines
+	sc.scratch = sc.scratch[:0]
+	for _, f := range rec {
+		sc.scratch = append(sc.scratch, f...)
+	}
+	sc.fields = sc.fields[:0]
+	k := 0
+	for _, f := range rec {
+		sc.fields = append(sc.fields, sc.scratch[k:k+len(f)])
+		k += len(f)
+	}
+	return nil
+}
+
+// lineFeeder hands a csvScanner's input to its encoding/csv reader at most
+// one line per Read, so that the reader's buffer never holds bytes past the
+// line it asked for.
+type lineFeeder struct{ sc *csvScanner }
+
+func (f lineFeeder) Read(p []byte) (int, error) {
+	sc := f.sc
+	for sc.pos == sc.end {
+		if sc.err != nil {
+			err := sc.err
+			sc.err = nil
+			return 0, err
+		}
+		if sc.eof {
+			return 0, io.EOF
+		}
+		sc.fill()
+	}
+	b := sc.buf[sc.pos:sc.end]
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1]
+	}
+	n := copy(p, b)
+	if b[n-1] == '\n' {
+		sc.line++
+	}
+	sc.pos += n
+	return n, nil
+}

@@ -2,6 +2,7 @@ package clv
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -278,4 +279,12 @@ func MeanRepeatSpend(ss []Summary) decimal.Decimal {
 		}
 	}
 	return RoundMoney(total.mean(periods))
+}
+
+// sign returns −1, 0 or +1 as the sum is negative, zero or positive.
+func (s exactSum) sign() int {
+	if s.slow != nil {
+		return s.slow.Sign()
+	}
+	return cmp.Compare(s.c, 0)
 }

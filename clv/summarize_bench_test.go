@@ -1,12 +1,10 @@
 package clv
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,37 +92,4 @@ func benchOrders(b *testing.B, summarize func([]Transaction) (*Summarizer, error
 			})
 		}
 	}
-}
-
-func BenchmarkCSVIngest(b *testing.B) {
-	const n = 1_000_000
-	var buf bytes.Buffer
-	buf.WriteString("customer_id,date,amount\n")
-	for _, t := range syntheticLog(n) {
-		buf.WriteString(t.Customer)
-		buf.WriteByte(',')
-		buf.WriteString(t.Time.Format(time.DateOnly))
-		buf.WriteByte(',')
-		buf.WriteString(strconv.FormatFloat(t.Amount.InexactFloat64(), 'f', 2, 64))
-		buf.WriteByte('\n')
-	}
-	data := buf.Bytes()
-	b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			r, err := NewCSVReader(bytes.NewReader(data), CSVOptions{Customer: "customer_id", Time: "date", Amount: "amount"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			s, _ := NewSummarizer(SummaryOptions{End: day("2025-01-01"), Unit: UnitWeek})
-			if err := s.AddAll(r.Transactions()); err != nil {
-				b.Fatal(err)
-			}
-			if r.Err() != nil {
-				b.Fatal(r.Err())
-			}
-		}
-		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds()/1e6, "Mrows/s")
-	})
 }

@@ -57,11 +57,10 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 func fitModel(ctx context.Context, model string, r io.Reader, opts clv.FitOptions) (clv.Model, clv.FitReport, error) {
 	switch model {
 	case "bgnbd", "mbgnbd", "pnbd":
-		rows, err := readSummaries(r, false)
+		data, err := readPatterns(r)
 		if err != nil {
 			return nil, clv.FitReport{}, err
 		}
-		data := patterns(rows)
 		switch model {
 		case "bgnbd":
 			return wrap(clv.FitBGNBD(ctx, data, opts))

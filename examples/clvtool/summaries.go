@@ -7,74 +7,100 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/shopspring/decimal"
 )
 
-// table is a CSV input with named columns, read by clv's header rules
-// (clv.CSVHeader).
+// table reads a CSV input with named columns one row at a time, by clv's
+// header rules (clv.CSVHeader), so that no input is held in memory whole.
 type table struct {
 	header clv.CSVHeader
-	rows   [][]string
-	lines  []int
+	r      *csv.Reader
+	rec    []string // the current row
+	line   int      // its line
+	names  []string // columns asked for so far, at positions pos (−1: absent)
+	pos    []int
 }
 
-// readTable reads a CSV with a header row; required columns must be present.
-func readTable(r io.Reader, required ...string) (*table, error) {
+// openTable reads the header of a CSV; required columns must be present.
+func openTable(r io.Reader, required ...string) (*table, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	h, err := clv.ReadCSVHeader(cr, required...)
 	if err != nil {
 		return nil, err
 	}
-	t := &table{header: h}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("row %d: %w", pe.Line, pe.Err)
-			}
-			return nil, err
-		}
-		line, _ := cr.FieldPos(0)
-		t.rows = append(t.rows, rec)
-		t.lines = append(t.lines, line)
+	return &table{header: h, r: cr}, nil
+}
+
+// next reads the next row, reporting false at the end of the input.
+func (t *table) next() (bool, error) {
+	rec, err := t.r.Read()
+	if errors.Is(err, io.EOF) {
+		return false, nil
 	}
-	return t, nil
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return false, fmt.Errorf("row %d: %w", pe.Line, pe.Err)
+		}
+		return false, err
+	}
+	t.rec = rec
+	t.line, _ = t.r.FieldPos(0)
+	return true, nil
 }
 
-func (t *table) has(col string) bool { _, ok := t.header.Index(col); return ok }
-
-// str returns the trimmed value of col in row i, or an error naming it.
-func (t *table) str(i int, col string) (string, error) {
-	return t.header.Field(t.rows[i], t.lines[i], col)
+// at returns the position of col, −1 when the table has none. Rows ask for
+// the same few columns again and again: a look along a short list is
+// cheaper than a hash.
+func (t *table) at(col string) int {
+	for j, name := range t.names {
+		if name == col {
+			return t.pos[j]
+		}
+	}
+	i, ok := t.header.Index(col)
+	if !ok {
+		i = -1
+	}
+	t.names, t.pos = append(t.names, col), append(t.pos, i)
+	return i
 }
 
-// number returns col in row i, refusing values longer than
-// clv.MaxNumberLength.
-func (t *table) number(i int, col string) (string, error) {
-	s, err := t.str(i, col)
+func (t *table) has(col string) bool { return t.at(col) >= 0 }
+
+// str returns the trimmed value of col in the current row, or an error
+// naming it.
+func (t *table) str(col string) (string, error) {
+	if i := t.at(col); i >= 0 && i < len(t.rec) {
+		return strings.TrimSpace(t.rec[i]), nil
+	}
+	return t.header.Field(t.rec, t.line, col) // the header's error for a short row
+}
+
+// number returns col, refusing values longer than clv.MaxNumberLength.
+func (t *table) number(col string) (string, error) {
+	s, err := t.str(col)
 	if err == nil && len(s) > clv.MaxNumberLength {
-		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.lines[i], col, clip.Value(s), len(s), clv.MaxNumberLength)
+		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.line, col, clip.Value(s), len(s), clv.MaxNumberLength)
 	}
 	return s, err
 }
 
-// float returns col in row i as a finite non-negative number.
-func (t *table) float(i int, col string) (float64, error) {
-	s, err := t.number(i, col)
+// float returns col as a finite non-negative number.
+func (t *table) float(col string) (float64, error) {
+	s, err := t.number(col)
 	if err != nil {
 		return 0, err
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.lines[i], col, clip.Value(s))
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, col, clip.Value(s))
 	}
 	return v, nil
 }
@@ -90,15 +116,15 @@ func (u uniqueIDs) check(id string, line int) error {
 	return nil
 }
 
-// count returns col in row i as a non-negative integer (written as 3 or 3.0).
-func (t *table) count(i int, col string) (int, error) {
-	v, err := t.float(i, col)
+// count returns col as a non-negative integer (written as 3 or 3.0).
+func (t *table) count(col string) (int, error) {
+	v, err := t.float(col)
 	if err != nil {
 		return 0, err
 	}
 	if v != math.Trunc(v) || v > math.MaxInt32 {
-		s, _ := t.str(i, col)
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.lines[i], col, clip.Value(s))
+		s, _ := t.str(col)
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.line, col, clip.Value(s))
 	}
 	return int(v), nil
 }
@@ -113,167 +139,216 @@ type summaryRow struct {
 // monetary_value columns. Without an id column the id is the row index
 // (from 0). Every summary is validated; errors name the row.
 func readSummaries(r io.Reader, withMoney bool) ([]summaryRow, error) {
+	var out []summaryRow
+	err := eachSummary(r, withMoney, true, func(s clv.Summary, w float64) { out = append(out, summaryRow{s: s, weight: w}) })
+	return out, err
+}
+
+// readPatterns is readSummaries straight into the weighted patterns of a
+// fit, so that memory holds only distinct patterns. Weights of equal
+// (frequency, recency, T) are added in row order, as clv.CompressPatterns
+// adds them: the patterns are those of CompressPatterns over every row, in
+// the order they first appear, which a fit does not depend on (it sorts
+// them itself).
+func readPatterns(r io.Reader) ([]clv.Pattern, error) {
+	type key struct {
+		x     int
+		tx, t float64
+	}
+	index := map[key]int{}
+	var ps []clv.Pattern
+	err := eachSummary(r, false, false, func(s clv.Summary, w float64) {
+		if w == 0 {
+			return // CompressPatterns drops it
+		}
+		k := key{s.Frequency, s.Recency, s.T}
+		if i, ok := index[k]; ok {
+			ps[i].Weight += w
+			return
+		}
+		index[k] = len(ps)
+		ps = append(ps, clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: w})
+	})
+	return ps, err
+}
+
+// eachSummary reads the rows of readSummaries, calling f with each one's
+// summary and weight in file order. Without ids, a table without an id
+// column gives summaries without IDs (errors still name them).
+func eachSummary(r io.Reader, withMoney, ids bool, f func(s clv.Summary, weight float64)) error {
 	req := []string{"frequency", "recency", "T"}
 	if withMoney {
 		req = append(req, "monetary_value")
 	}
-	t, err := readTable(r, req...)
+	t, err := openTable(r, req...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(t.rows) == 0 {
-		return nil, errors.New("no data rows")
-	}
-	out := make([]summaryRow, len(t.rows))
 	seen := uniqueIDs{}
-	for i := range t.rows {
-		s := clv.Summary{ID: strconv.Itoa(i)}
+	i := 0
+	for ; ; i++ {
+		if ok, err := t.next(); !ok {
+			if err == nil && i == 0 {
+				err = errors.New("no data rows")
+			}
+			return err
+		}
+		var s clv.Summary
+		if !t.has("id") && ids {
+			s.ID = strconv.Itoa(i)
+		}
 		if t.has("id") {
-			if s.ID, err = t.str(i, "id"); err != nil {
-				return nil, err
+			if s.ID, err = t.str("id"); err != nil {
+				return err
 			}
-			if err := seen.check(s.ID, t.lines[i]); err != nil {
-				return nil, err
+			if err := seen.check(s.ID, t.line); err != nil {
+				return err
 			}
 		}
-		if s.Frequency, err = t.count(i, "frequency"); err != nil {
-			return nil, err
+		if s.Frequency, err = t.count("frequency"); err != nil {
+			return err
 		}
-		if s.Recency, err = t.float(i, "recency"); err != nil {
-			return nil, err
+		if s.Recency, err = t.float("recency"); err != nil {
+			return err
 		}
-		if s.T, err = t.float(i, "T"); err != nil {
-			return nil, err
+		if s.T, err = t.float("T"); err != nil {
+			return err
 		}
 		w := 1.0
 		if t.has("weight") {
-			if w, err = t.float(i, "weight"); err != nil {
-				return nil, err
+			if w, err = t.float("weight"); err != nil {
+				return err
 			}
 		}
 		if withMoney {
-			m, err := t.number(i, "monetary_value")
+			m, err := t.number("monetary_value")
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if s.MonetaryValue, err = decimal.NewFromString(m); err != nil {
-				return nil, fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.lines[i], "monetary_value", clip.Value(m))
+				return fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(m))
 			}
 		}
 		if err := s.Validate(); err != nil {
-			return nil, fmt.Errorf("row %d: %w", t.lines[i], err)
+			if !t.has("id") {
+				s.ID = strconv.Itoa(i)
+				err = s.Validate()
+			}
+			return fmt.Errorf("row %d: %w", t.line, err)
 		}
-		out[i] = summaryRow{s: s, weight: w}
+		f(s, w)
 	}
-	return out, nil
-}
-
-func patterns(rows []summaryRow) []clv.Pattern {
-	ps := make([]clv.Pattern, len(rows))
-	for i, r := range rows {
-		ps[i] = clv.Pattern{Frequency: r.s.Frequency, Recency: r.s.Recency, T: r.s.T, Weight: r.weight}
-	}
-	return clv.CompressPatterns(ps)
 }
 
 // readBGBB reads frequency,recency,n_periods with optional weight and id
 // columns; ids default to the row index.
 func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
-	t, err := readTable(r, "frequency", "recency", "n_periods")
+	t, err := openTable(r, "frequency", "recency", "n_periods")
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(t.rows) == 0 {
-		return nil, nil, errors.New("no data rows")
-	}
-	ps := make([]clv.BGBBPattern, len(t.rows))
-	ids := make([]string, len(t.rows))
+	var ps []clv.BGBBPattern
+	var ids []string
 	seen := uniqueIDs{}
-	for i := range t.rows {
+	for i := 0; ; i++ {
+		if ok, err := t.next(); !ok {
+			if err == nil && i == 0 {
+				err = errors.New("no data rows")
+			}
+			return ps, ids, err
+		}
 		p := clv.BGBBPattern{Weight: 1}
-		if p.Frequency, err = t.count(i, "frequency"); err != nil {
+		if p.Frequency, err = t.count("frequency"); err != nil {
 			return nil, nil, err
 		}
-		if p.Recency, err = t.count(i, "recency"); err != nil {
+		if p.Recency, err = t.count("recency"); err != nil {
 			return nil, nil, err
 		}
-		if p.Periods, err = t.count(i, "n_periods"); err != nil {
+		if p.Periods, err = t.count("n_periods"); err != nil {
 			return nil, nil, err
 		}
 		if t.has("weight") {
-			if p.Weight, err = t.float(i, "weight"); err != nil {
+			if p.Weight, err = t.float("weight"); err != nil {
 				return nil, nil, err
 			}
 		}
-		ids[i] = strconv.Itoa(i)
+		id := strconv.Itoa(i)
 		if t.has("id") {
-			if ids[i], err = t.str(i, "id"); err != nil {
+			if id, err = t.str("id"); err != nil {
 				return nil, nil, err
 			}
-			if err := seen.check(ids[i], t.lines[i]); err != nil {
+			if err := seen.check(id, t.line); err != nil {
 				return nil, nil, err
 			}
 		}
 		if err := p.Validate(); err != nil {
-			return nil, nil, fmt.Errorf("row %d: %w", t.lines[i], err)
+			return nil, nil, fmt.Errorf("row %d: %w", t.line, err)
 		}
-		ps[i] = p
+		ps, ids = append(ps, p), append(ids, id)
 	}
-	return ps, ids, nil
 }
 
 // readCohort reads period,alive: survivors at the start of consecutive
 // periods, period 0 being the cohort size.
 func readCohort(r io.Reader) ([]clv.SBGObservation, error) {
-	t, err := readTable(r, "period", "alive")
+	t, err := openTable(r, "period", "alive")
 	if err != nil {
 		return nil, err
 	}
-	alive := make([]float64, len(t.rows))
-	for i := range t.rows {
-		p, err := t.count(i, "period")
+	var alive []float64
+	for i := 0; ; i++ {
+		if ok, err := t.next(); !ok {
+			if err != nil {
+				return nil, err
+			}
+			return clv.CohortObservations(alive)
+		}
+		p, err := t.count("period")
 		if err != nil {
 			return nil, err
 		}
 		if p != i {
-			return nil, fmt.Errorf("row %d, column %q: period %d, want %d (consecutive periods from 0)", t.lines[i], "period", p, i)
+			return nil, fmt.Errorf("row %d, column %q: period %d, want %d (consecutive periods from 0)", t.line, "period", p, i)
 		}
-		if alive[i], err = t.float(i, "alive"); err != nil {
+		a, err := t.float("alive")
+		if err != nil {
 			return nil, err
 		}
-		if i > 0 && alive[i] > alive[i-1] {
-			return nil, fmt.Errorf("row %d, column %q: survivors rise from %v to %v", t.lines[i], "alive", alive[i-1], alive[i])
+		if i > 0 && a > alive[i-1] {
+			return nil, fmt.Errorf("row %d, column %q: survivors rise from %v to %v", t.line, "alive", alive[i-1], a)
 		}
+		alive = append(alive, a)
 	}
-	return clv.CohortObservations(alive)
 }
 
 // readSpend reads id,frequency,monetary_value (other columns ignored) for
 // the Gamma-Gamma fit.
 func readSpend(r io.Reader) ([]clv.SpendObservation, error) {
-	t, err := readTable(r, "frequency", "monetary_value")
+	t, err := openTable(r, "frequency", "monetary_value")
 	if err != nil {
 		return nil, err
 	}
-	if len(t.rows) == 0 {
-		return nil, errors.New("no data rows")
-	}
-	obs := make([]clv.SpendObservation, len(t.rows))
-	for i := range t.rows {
+	var obs []clv.SpendObservation
+	for {
+		if ok, err := t.next(); !ok {
+			if err == nil && len(obs) == 0 {
+				err = errors.New("no data rows")
+			}
+			return obs, err
+		}
 		o := clv.SpendObservation{Weight: 1}
-		if o.Frequency, err = t.count(i, "frequency"); err != nil {
+		if o.Frequency, err = t.count("frequency"); err != nil {
 			return nil, err
 		}
-		if o.Mean, err = t.float(i, "monetary_value"); err != nil {
+		if o.Mean, err = t.float("monetary_value"); err != nil {
 			return nil, err
 		}
 		if o.Frequency > 0 && o.Mean == 0 {
-			return nil, fmt.Errorf("row %d, column %q: a repeat buyer with zero mean spend has no Gamma-Gamma density", t.lines[i], "monetary_value")
+			return nil, fmt.Errorf("row %d, column %q: a repeat buyer with zero mean spend has no Gamma-Gamma density", t.line, "monetary_value")
 		}
 		if o.Frequency == 0 && o.Mean != 0 {
-			return nil, fmt.Errorf("row %d, column %q: monetary value %v with frequency 0 (it is the mean of repeat purchases)", t.lines[i], "monetary_value", o.Mean)
+			return nil, fmt.Errorf("row %d, column %q: monetary value %v with frequency 0 (it is the mean of repeat purchases)", t.line, "monetary_value", o.Mean)
 		}
-		obs[i] = o
+		obs = append(obs, o)
 	}
-	return obs, nil
 }

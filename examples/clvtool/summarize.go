@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/shopspring/decimal"
 )
 
 func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
@@ -62,44 +64,23 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 		return fmt.Errorf("summarize: %w", err)
 	}
 	defer f.Close()
-	r, err := clv.NewCSVReader(bufio.NewReaderSize(f, 1<<20), clv.CSVOptions{
+	r, err := clv.NewCSVReader(f, clv.CSVOptions{
 		Customer: *cust, Time: *tcol, Amount: *amount, TimeLayout: *layout, Location: loc, SkipNegative: *skipNeg,
 	})
 	if err != nil {
 		return fmt.Errorf("summarize: %s: %w", *in, err)
 	}
-	// IDs of customers with a transaction after -end, to count those who
-	// bought only after it.
-	late := map[string]struct{}{}
-	read := 0
-	for {
-		t, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("summarize: %s: %w", *in, err)
-		}
-		read++
-		before := s.Ignored()
-		if err := s.Add(t); err != nil {
-			return fmt.Errorf("summarize: %s: %w", *in, err)
-		}
-		if s.Ignored() > before {
-			late[t.Customer] = struct{}{}
-		}
+	if err := s.AddCSV(r); err != nil {
+		return fmt.Errorf("summarize: %s: %w", *in, err)
 	}
 	if s.Len() == 0 {
-		if read == 0 {
+		if s.Ignored() == 0 {
 			return fmt.Errorf("summarize: %s: %w: no transactions", *in, clv.ErrNoData)
 		}
-		return fmt.Errorf("summarize: %s: %w: all %d transactions are after -end %s", *in, clv.ErrNoData, read, *end)
+		return fmt.Errorf("summarize: %s: %w: all %d transactions are after -end %s", *in, clv.ErrNoData, s.Ignored(), *end)
 	}
 	if n := s.Ignored(); n > 0 {
-		for _, c := range s.Summaries() {
-			delete(late, c.ID)
-		}
-		fmt.Fprintf(stderr, "clvtool: summarize: ignored %d transactions after -end %s (%d customers bought only after it)\n", n, *end, len(late))
+		fmt.Fprintf(stderr, "clvtool: summarize: ignored %d transactions after -end %s (%d customers bought only after it)\n", n, *end, s.IgnoredCustomers())
 	}
 	if n := r.Skipped(); n > 0 {
 		fmt.Fprintf(stderr, "clvtool: summarize: skipped %d rows with a negative amount (-skip-negative)\n", n)
@@ -112,10 +93,11 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 			header = append(header, "monetary_value")
 		}
 		_ = w.Write(header)
+		var row []string
 		for _, c := range s.Summaries() {
-			row := []string{c.ID, strconv.Itoa(c.Frequency), ftoa(c.Recency), ftoa(c.T)}
+			row = append(row[:0], c.ID, strconv.Itoa(c.Frequency), ftoa(c.Recency), ftoa(c.T))
 			if money {
-				row = append(row, c.MonetaryValue.String())
+				row = append(row, decimalString(c.MonetaryValue))
 			}
 			_ = w.Write(row)
 		}
@@ -134,14 +116,15 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("summarize: %w", err)
 		}
+		var row []string
 		for _, c := range split {
-			row := []string{c.Calibration.ID, strconv.Itoa(c.Calibration.Frequency), ftoa(c.Calibration.Recency), ftoa(c.Calibration.T)}
+			row = append(row[:0], c.Calibration.ID, strconv.Itoa(c.Calibration.Frequency), ftoa(c.Calibration.Recency), ftoa(c.Calibration.T))
 			if money {
-				row = append(row, c.Calibration.MonetaryValue.String())
+				row = append(row, decimalString(c.Calibration.MonetaryValue))
 			}
 			row = append(row, strconv.Itoa(c.FrequencyHoldout))
 			if money {
-				row = append(row, c.MonetaryValueHoldout.String())
+				row = append(row, decimalString(c.MonetaryValueHoldout))
 			}
 			row = append(row, ftoa(c.DurationHoldout))
 			_ = w.Write(row)
@@ -153,3 +136,37 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 
 // ftoa formats v with the fewest digits that read back as exactly v.
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// decimalString is d.String() — the means of money summaries print, with
+// trailing zeros trimmed — written from an int64 coefficient when it has
+// one, which a mean of MonetaryScale places nearly always has, instead of
+// through math/big.
+func decimalString(d decimal.Decimal) string {
+	scale := -int(d.Exponent())
+	if scale < 0 || scale > 18 || d.NumDigits() > 18 {
+		return d.String()
+	}
+	c := d.CoefficientInt64()
+	var buf [48]byte
+	b := buf[:0]
+	if c < 0 {
+		b, c = append(b, '-'), -c
+	}
+	var digits [20]byte
+	ds := strconv.AppendInt(digits[:0], c, 10)
+	zeros := scale - len(ds) // after the point, before the digits
+	if zeros < 0 {
+		b = append(b, ds[:-zeros]...)
+		ds, zeros = ds[-zeros:], 0
+	} else {
+		b = append(b, '0')
+	}
+	if frac := bytes.TrimRight(ds, "0"); len(frac) > 0 {
+		b = append(b, '.')
+		for range zeros {
+			b = append(b, '0')
+		}
+		b = append(b, frac...)
+	}
+	return string(b)
+}
