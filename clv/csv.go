@@ -646,7 +646,7 @@ func (f lineFeeder) Read(p []byte) (int, error) {
 		b = b[:i+1]
 	}
 	n := copy(p, b)
-	if b[n-1] == '\n' {
+	if n > 0 && b[n-1] == '\n' {
 		sc.line++
 	}
 	sc.pos += n
