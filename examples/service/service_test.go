@@ -20,6 +20,7 @@ import (
 
 	"github.com/clvkit/clvkit"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/examples/internal/playbook"
 )
 
 const testToken = "test-token-0123456789abcdef"
@@ -203,7 +204,7 @@ func computeDirect(t testing.TB, asOf string) direct {
 	for _, s := range ss {
 		d.summaries[s.ID] = s
 	}
-	opts, err := playbook(end, time.UTC, clv.UnitWeek)
+	opts, err := playbook.Options(end, time.UTC, clv.UnitWeek)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/clvkit/clvkit"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/examples/internal/playbook"
 	"github.com/clvkit/clvkit/ladder"
-	"github.com/clvkit/clvkit/lifecycle"
 )
 
 // horizonDays is the horizon of expected_purchases: 52 weeks.
@@ -52,7 +50,7 @@ func buildSnapshot(ctx context.Context, rec ModelRecord, purchases []clv.Purchas
 	if err != nil {
 		return nil, fmt.Errorf("model version %d as_of: %w", rec.Version, err)
 	}
-	opts, err := playbook(end, loc, rec.Unit)
+	opts, err := playbook.Options(end, loc, rec.Unit)
 	if err != nil {
 		return nil, err
 	}
@@ -180,30 +178,4 @@ func (s *snapshot) top(n int) []customerView {
 		out[i] = s.customerView(s.base.Customers[j])
 	}
 	return out
-}
-
-// playbook is the business's configuration: a ladder and an offer
-// catalogue, as in examples/customers. Edit it for your own.
-func playbook(end time.Time, loc *time.Location, u clv.Unit) (clvkit.Options, error) {
-	d := decimal.NewFromInt
-	l, err := ladder.NewLadder([]ladder.Rung{
-		{Name: "occasional"},
-		{Name: "regular", MinPurchases: 3},
-		{Name: "best", MinPurchases: 6, MinSpend: d(300)},
-	}, ladder.LadderOptions{WindowDays: 365, GraceDays: 60})
-	if err != nil {
-		return clvkit.Options{}, err
-	}
-	offers := []lifecycle.Offer{
-		{ID: "win-back", Kind: lifecycle.WinBack, MarginChange: d(25), Cost: d(5), AcceptWith: 0.15, AcceptWithout: 0.03,
-			Phases: []lifecycle.Phase{lifecycle.AtRisk, lifecycle.Lapsed}},
-		{ID: "upgrade-premium", Kind: lifecycle.Upgrade, Product: "premium", MarginChange: d(60), Cost: d(3),
-			AcceptWith: 0.10, AcceptWithout: 0.02, Segments: []string{"Champions", "Loyal"}},
-		{ID: "cross-sell-accessory", Kind: lifecycle.CrossSell, Product: "accessory", MarginChange: d(15), Cost: d(1),
-			AcceptWith: 0.08, AcceptWithout: 0.03, Phases: []lifecycle.Phase{lifecycle.Newcomer, lifecycle.Active}},
-		{ID: "thank-you-credit", Kind: lifecycle.Retention, MarginChange: d(-5), Cost: d(2),
-			AcceptWith: 0.9, AcceptWithout: 0.8, MinChurnRisk: 0.5},
-	}
-	return clvkit.Options{End: end, Location: loc, Unit: u, Ladder: l, Offers: offers,
-		Value: clv.ValueOptions{DiscountRate: 0.01}}, nil
 }
