@@ -55,6 +55,7 @@ func buildSnapshot(ctx context.Context, rec ModelRecord, purchases []clv.Purchas
 		return nil, err
 	}
 	opts.Purchase, opts.Spend, opts.Horizon = tm, spend, horizonDays
+	opts.Planner = nil // the service does not serve plans: do not compute them
 	base, err := clvkit.Build(ctx, slices.Values(purchases), opts)
 	if err != nil {
 		return nil, fmt.Errorf("model version %d: %w", rec.Version, err)
