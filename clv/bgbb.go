@@ -264,7 +264,7 @@ type bgbbLik struct {
 
 func (l bgbbLik) len() int { return len(l.ps) }
 
-func (l bgbbLik) prepare(p []float64, _ bool) evaluator {
+func (l bgbbLik) prepare(p []float64, _ bool, _ int) evaluator {
 	return bgbbEval{l, bgbbModel.build(p).(BGBB)}
 }
 

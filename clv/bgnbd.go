@@ -408,8 +408,12 @@ type bgEval struct {
 	tT, ttx []timeTerms
 }
 
-func (l bgLik) prepare(p []float64, _ bool) evaluator {
-	return bgEval{bgLik: l, p: p, tab: l.tables(p), tT: timeTable(p[1], l.uT), ttx: timeTable(p[1], l.utx)}
+func (l bgLik) prepare(p []float64, _ bool, _ int) evaluator {
+	e := bgEval{bgLik: l, p: p, tab: l.tables(p), tT: timeTable(p[1], l.uT)}
+	if l.tableTx() {
+		e.ttx = timeTable(p[1], l.utx)
+	}
+	return e
 }
 
 func (e bgEval) block(lo, hi int, grad []float64) float64 {
@@ -421,15 +425,24 @@ func (e bgEval) block(lo, hi int, grad []float64) float64 {
 	for i := lo; i < hi; i++ {
 		x, w := l.x[i], l.w[i]
 		t := &tab[l.xi[i]]
-		at, atx := tT[l.Ti[i]], ttx[l.txi[i]]
+		at := tT[l.Ti[i]]
 		v := t.lg + r*lnAlpha + t.lb - (r+x)*at.ln
 		var sig, dlog float64
+		var atx timeTerms
 		if x > 0 || l.shift > 0 {
+			if ttx != nil {
+				atx = ttx[l.txi[i]]
+			} else {
+				atx = timeTerms{math.Log(alpha + l.tx[i]), 1 / (alpha + l.tx[i])}
+			}
 			// ln(1 + e^z) and its derivative e^z/(1 + e^z) from one exp.
+			// With e in (0, 1], ln(1+e) is within 2.3e-16 of ln1p(e) in
+			// absolute terms, which is all a sum of log-likelihoods needs,
+			// and half the cost.
 			dlog = at.ln - atx.ln
 			z := t.lnOdds + (r+x)*dlog
 			e := math.Exp(-math.Abs(z))
-			v += math.Max(z, 0) + math.Log1p(e)
+			v += math.Max(z, 0) + math.Log(1+e)
 			if z >= 0 {
 				sig = 1 / (1 + e)
 			} else {

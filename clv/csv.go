@@ -203,6 +203,12 @@ type CSVHeader struct {
 // header).
 func ReadCSVHeader(r *csv.Reader, required ...string) (CSVHeader, error) {
 	names, err := r.Read()
+	return newCSVHeader(names, err, required)
+}
+
+// newCSVHeader is ReadCSVHeader's check of a header row names, read with
+// error err.
+func newCSVHeader(names []string, err error, required []string) (CSVHeader, error) {
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return CSVHeader{}, &ParseError{Row: 1, Err: errors.New("empty input: no header row")}

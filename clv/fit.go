@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -135,7 +136,7 @@ func (e *ConvergenceError) Unwrap() []error {
 // p, prepare computes what is shared by all patterns (tables over distinct
 // values) and returns an evaluator for blocks of patterns.
 type likelihood interface {
-	prepare(p []float64, grad bool) evaluator
+	prepare(p []float64, grad bool, workers int) evaluator
 	len() int
 }
 
@@ -153,7 +154,7 @@ const blockSize = 2048
 // parallel blocks.
 func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float64 {
 	n := lk.len()
-	ev := lk.prepare(p, grad != nil)
+	ev := lk.prepare(p, grad != nil, workers)
 	blocks := (n + blockSize - 1) / blockSize
 	if blocks <= 1 || workers <= 1 {
 		return sumBlocks(ev, grad, blocks, n)
@@ -245,12 +246,26 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 			p[i] = math.Exp(t)
 		}
 	}
-	// objective: −LL/N + penalty·Σp², in θ = ln p.
+	// objective: −LL/N + penalty·Σp², in θ = ln p. The gradient-based
+	// methods ask for the gradient at every point whose value they ask
+	// for, right after it: one pass over the patterns gives both (the
+	// log-likelihood is the same bits with or without the gradient), and
+	// the gradient is kept for that next call.
+	withGrad := false
+	var cached gradCache
 	problem := optimize.Problem{
 		Func: func(theta []float64) float64 {
 			toP(theta)
 			rep.Evaluations++
-			v := -totalLogLik(spec.lk, p, nil, workers)/spec.n + opts.Penalty*sumSq(p)
+			var ll float64
+			if withGrad {
+				clear(g)
+				ll = totalLogLik(spec.lk, p, g, workers)
+				cached.store(theta, g)
+			} else {
+				ll = totalLogLik(spec.lk, p, nil, workers)
+			}
+			v := -ll/spec.n + opts.Penalty*sumSq(p)
 			if math.IsNaN(v) {
 				return math.Inf(1)
 			}
@@ -258,8 +273,10 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		},
 		Grad: func(grad, theta []float64) {
 			toP(theta)
-			clear(g)
-			totalLogLik(spec.lk, p, g, workers)
+			if !cached.load(theta, g) {
+				clear(g)
+				totalLogLik(spec.lk, p, g, workers)
+			}
 			for i := range grad {
 				grad[i] = -p[i]*g[i]/spec.n + 2*opts.Penalty*p[i]*p[i]
 			}
@@ -281,6 +298,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	methods := []optimize.Method{&optimize.BFGS{}, &optimize.NelderMead{}, &optimize.BFGS{}}
 	converged := false
 	for _, method := range methods {
+		_, withGrad = method.(*optimize.BFGS)
 		settings := &optimize.Settings{
 			GradientThreshold: 1e-9,
 			MajorIterations:   maxIter,
@@ -325,6 +343,27 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: why, Boundary: true}
 	}
 	return est, rep, nil
+}
+
+// gradCache keeps the gradient of the log-likelihood at the last point
+// whose value was computed.
+type gradCache struct {
+	theta, grad []float64
+}
+
+func (c *gradCache) store(theta, grad []float64) {
+	c.theta = append(c.theta[:0], theta...)
+	c.grad = append(c.grad[:0], grad...)
+}
+
+// load copies the cached gradient into grad when theta is, bit for bit, the
+// point it was computed at.
+func (c *gradCache) load(theta, grad []float64) bool {
+	if c.theta == nil || !slices.Equal(c.theta, theta) {
+		return false
+	}
+	copy(grad, c.grad)
+	return true
 }
 
 // Limits beyond which an estimate is a boundary solution (see

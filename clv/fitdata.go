@@ -45,6 +45,12 @@ func newPatternData(ps []Pattern) *patternData {
 
 func (d *patternData) len() int { return len(d.x) }
 
+// tableTx reports whether logarithms of recencies are worth a table per
+// evaluation: not when most recencies are distinct (continuous recencies),
+// where the table would cost as many logarithms, serially, as computing
+// them where they are needed, in parallel blocks.
+func (d *patternData) tableTx() bool { return 4*len(d.utx) <= len(d.x) }
+
 // defaultStart returns a starting point scaled to the data: rates start at
 // one purchase per mean customer age.
 func defaultStart(d *patternData, n float64) float64 {

@@ -164,7 +164,7 @@ type ggLik struct{ obs []SpendObservation }
 
 func (l ggLik) len() int { return len(l.obs) }
 
-func (l ggLik) prepare(p []float64, _ bool) evaluator {
+func (l ggLik) prepare(p []float64, _ bool, _ int) evaluator {
 	return ggEval{l, ggModel.build(p).(GammaGamma)}
 }
 

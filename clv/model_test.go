@@ -107,14 +107,14 @@ func TestPropGradients(t *testing.T) {
 			lk, p = newPnbdLik(d), []float64{mm.R, mm.Alpha, mm.S, mm.Beta}
 		}
 		g := make([]float64, 4)
-		lk.prepare(p, true).block(0, 1, g)
+		lk.prepare(p, true, 1).block(0, 1, g)
 		for j := range 4 {
 			h := 1e-6 * p[j]
 			q := append([]float64(nil), p...)
 			q[j] = p[j] + h
-			up := lk.prepare(q, false).block(0, 1, nil)
+			up := lk.prepare(q, false, 1).block(0, 1, nil)
 			q[j] = p[j] - h
-			down := lk.prepare(q, false).block(0, 1, nil)
+			down := lk.prepare(q, false, 1).block(0, 1, nil)
 			fd := (up - down) / (2 * h)
 			if math.Abs(fd-g[j]) > 1e-4*math.Max(1, math.Abs(fd)) {
 				t.Fatalf("%T %v s=%+v: d/dp%d analytic %v, finite difference %v", m, p, s, j, g[j], fd)

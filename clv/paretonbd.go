@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // ParetoNBD is the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987):
@@ -382,21 +384,28 @@ type pnbdEval struct {
 	l      []float64
 	d      [][4]float64
 	lg, dg []float64 // per distinct x
+	lnA    []float64 // ln(α+T) per distinct age T
+	lnB    []float64 // ln(β+T) per distinct age T
 }
 
-func (l pnbdLik) prepare(p []float64, grad bool) evaluator {
+func (l pnbdLik) prepare(p []float64, grad bool, workers int) evaluator {
 	e := pnbdEval{pnbdLik: l, m: pnbdModel.build(p).(ParetoNBD)}
 	e.l = make([]float64, len(l.pairX))
 	if grad {
 		e.d = make([][4]float64, len(l.pairX))
 	}
-	for j := range l.pairX {
-		var d [4]float64
-		e.l[j], d = e.m.tau(l.pairX[j], l.pairTau[j], grad)
-		if grad {
-			e.d[j] = d
+	// The ₂F₁ series of the distinct (x, τ) pairs are most of the work:
+	// they are summed in parallel, each into its own slot.
+	pairs := len(l.pairX)
+	parallel.For(workers, (pairs+blockSize-1)/blockSize, func(b int) {
+		for j := b * blockSize; j < min((b+1)*blockSize, pairs); j++ {
+			var d [4]float64
+			e.l[j], d = e.m.tau(l.pairX[j], l.pairTau[j], grad)
+			if grad {
+				e.d[j] = d
+			}
 		}
-	}
+	})
 	e.lg = make([]float64, len(l.ux))
 	e.dg = make([]float64, len(l.ux))
 	lgr, psr := lgamma(e.m.R), digamma(e.m.R)
@@ -406,6 +415,10 @@ func (l pnbdLik) prepare(p []float64, grad bool) evaluator {
 			e.dg[j] = digamma(e.m.R+x) - psr
 		}
 	}
+	e.lnA, e.lnB = make([]float64, len(l.uT)), make([]float64, len(l.uT))
+	for j, T := range l.uT {
+		e.lnA[j], e.lnB[j] = math.Log(e.m.Alpha+T), math.Log(e.m.Beta+T)
+	}
 	return e
 }
 
@@ -414,11 +427,12 @@ func (e pnbdEval) block(lo, hi int, grad []float64) float64 {
 	ll := 0.0
 	for i := lo; i < hi; i++ {
 		x, T := e.x[i], e.T[i]
+		lnA, lnB := e.lnA[e.Ti[i]], e.lnB[e.Ti[i]]
 		var t pnbdTerms
-		t.l0 = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+		t.l0 = -(m.R+x)*lnA - m.S*lnB
 		t.l1, t.l2 = e.l[e.p1[i]], e.l[e.p2[i]]
 		if grad != nil {
-			t.d0 = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+			t.d0 = [4]float64{-lnA, -(m.R + x) / (m.Alpha + T), -lnB, -m.S / (m.Beta + T)}
 			t.d1, t.d2 = e.d[e.p1[i]], e.d[e.p2[i]]
 		}
 		xi := e.xi[i]

@@ -230,7 +230,9 @@ type sbgLik struct{ obs []SBGObservation }
 
 func (l sbgLik) len() int { return len(l.obs) }
 
-func (l sbgLik) prepare(p []float64, _ bool) evaluator { return sbgEval{l, sbgModel.build(p).(SBG)} }
+func (l sbgLik) prepare(p []float64, _ bool, _ int) evaluator {
+	return sbgEval{l, sbgModel.build(p).(SBG)}
+}
 
 type sbgEval struct {
 	sbgLik

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
@@ -16,10 +16,11 @@ import (
 
 // table reads a CSV input with named columns one row at a time, by clv's
 // header rules (clv.CSVHeader), so that no input is held in memory whole.
+// Records come from clv.CSVRecords: encoding/csv's records, split in place.
 type table struct {
 	header clv.CSVHeader
-	r      *csv.Reader
-	rec    []string // the current row
+	r      *clv.CSVRecords
+	rec    [][]byte // the current row, valid until the next
 	line   int      // its line
 	names  []string // columns asked for so far, at positions pos (−1: absent)
 	pos    []int
@@ -27,10 +28,8 @@ type table struct {
 
 // openTable reads the header of a CSV; required columns must be present.
 func openTable(r io.Reader, required ...string) (*table, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	h, err := clv.ReadCSVHeader(cr, required...)
+	cr := clv.NewCSVRecords(r, ',')
+	h, err := cr.Header(required...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +38,7 @@ func openTable(r io.Reader, required ...string) (*table, error) {
 
 // next reads the next row, reporting false at the end of the input.
 func (t *table) next() (bool, error) {
-	rec, err := t.r.Read()
+	rec, err := t.r.Next()
 	if errors.Is(err, io.EOF) {
 		return false, nil
 	}
@@ -51,7 +50,7 @@ func (t *table) next() (bool, error) {
 		return false, err
 	}
 	t.rec = rec
-	t.line, _ = t.r.FieldPos(0)
+	t.line = t.r.Line()
 	return true, nil
 }
 
@@ -74,20 +73,32 @@ func (t *table) at(col string) int {
 
 func (t *table) has(col string) bool { return t.at(col) >= 0 }
 
+// field returns the trimmed bytes of col in the current row, or an error
+// naming it.
+func (t *table) field(col string) ([]byte, error) {
+	if i := t.at(col); i >= 0 && i < len(t.rec) {
+		return bytes.TrimSpace(t.rec[i]), nil
+	}
+	rec := make([]string, len(t.rec))
+	for i, f := range t.rec {
+		rec[i] = string(f)
+	}
+	_, err := t.header.Field(rec, t.line, col) // the header's error for a short row
+	return nil, err
+}
+
 // str returns the trimmed value of col in the current row, or an error
 // naming it.
 func (t *table) str(col string) (string, error) {
-	if i := t.at(col); i >= 0 && i < len(t.rec) {
-		return strings.TrimSpace(t.rec[i]), nil
-	}
-	return t.header.Field(t.rec, t.line, col) // the header's error for a short row
+	b, err := t.field(col)
+	return string(b), err
 }
 
 // number returns col, refusing values longer than clv.MaxNumberLength.
-func (t *table) number(col string) (string, error) {
-	s, err := t.str(col)
+func (t *table) number(col string) ([]byte, error) {
+	s, err := t.field(col)
 	if err == nil && len(s) > clv.MaxNumberLength {
-		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.line, col, clip.Value(s), len(s), clv.MaxNumberLength)
+		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.line, col, clip.Value(string(s)), len(s), clv.MaxNumberLength)
 	}
 	return s, err
 }
@@ -98,9 +109,9 @@ func (t *table) float(col string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, col, clip.Value(s))
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, col, clip.Value(string(s)))
 	}
 	return v, nil
 }
@@ -225,8 +236,8 @@ func eachSummary(r io.Reader, withMoney, ids bool, f func(s clv.Summary, weight 
 			if err != nil {
 				return err
 			}
-			if s.MonetaryValue, err = decimal.NewFromString(m); err != nil {
-				return fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(m))
+			if s.MonetaryValue, err = decimal.NewFromString(string(m)); err != nil {
+				return fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(string(m)))
 			}
 		}
 		if err := s.Validate(); err != nil {

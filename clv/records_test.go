@@ -1,0 +1,88 @@
+package clv
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// recordsOf reads in with CSVRecords (fast) or encoding/csv and
+// ReadCSVHeader (slow): the header's error or columns, then each record
+// with its line, then the final error.
+func recordsOf(in string, required []string, fast bool) []string {
+	var out []string
+	var next func() ([]string, int, error)
+	var h CSVHeader
+	var err error
+	if fast {
+		r := NewCSVRecords(strings.NewReader(in), ',')
+		h, err = r.Header(required...)
+		next = func() ([]string, int, error) {
+			rec, err := r.Next()
+			fields := make([]string, len(rec))
+			for i, f := range rec {
+				fields[i] = string(f)
+			}
+			return fields, r.Line(), err
+		}
+	} else {
+		cr := csv.NewReader(strings.NewReader(in))
+		cr.FieldsPerRecord = -1
+		h, err = ReadCSVHeader(cr, required...)
+		next = func() ([]string, int, error) {
+			rec, err := cr.Read()
+			line := 0
+			if err == nil {
+				line, _ = cr.FieldPos(0)
+			}
+			return rec, line, err
+		}
+	}
+	if err != nil {
+		return []string{"header: " + err.Error()}
+	}
+	for _, c := range required {
+		i, ok := h.Index(c)
+		out = append(out, fmt.Sprint(c, i, ok))
+	}
+	for {
+		rec, line, err := next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				out = append(out, "error: "+err.Error())
+			}
+			return out
+		}
+		out = append(out, fmt.Sprintf("%d %q", line, rec))
+	}
+}
+
+func checkRecords(t *testing.T, in string, required ...string) {
+	t.Helper()
+	got, want := recordsOf(in, required, true), recordsOf(in, required, false)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%q:\ngot  %q\nwant %q", in, got, want)
+	}
+}
+
+func TestCSVRecordsMatchEncodingCSV(t *testing.T) {
+	for _, in := range []string{
+		"", "\n", "id,T\n", "\ufeff id ,T\n1,2\n", "T\n1\n\n2\r\n", "id,T\n\"a,b\",1\n\"x\ny\",2\n3",
+		"id\n1\n", "id,T\n1,2,3\n4\n", `id,T` + "\n" + `"a"b,1` + "\n", "id,id,T\n1,2,3\n",
+	} {
+		checkRecords(t, in, "id", "T")
+	}
+}
+
+// FuzzCSVRecords: CSVRecords reads any input as ReadCSVHeader and
+// encoding/csv do — the same header, records, lines and errors.
+func FuzzCSVRecords(f *testing.F) {
+	f.Add("frequency,recency,T\n0,0,3\n\"1\",2,5\r\n")
+	f.Add("\ufeffT\n\"1\n2\",x\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		checkRecords(t, in, "T")
+	})
+}
