@@ -42,6 +42,13 @@ type FitOptions struct {
 	// carry their unit but patterns do not, so say it here: Predict refuses
 	// summaries in another unit than the model's.
 	Unit Unit
+	// CovariatePenalty is an L2 penalty on the covariate coefficients of a
+	// model with covariates (FitBGNBDCovariates, FitParetoNBDCovariates): the
+	// fit minimises −LL/N + Penalty·Σ θ² + CovariatePenalty·Σ γ², shrinking
+	// effects the data barely support towards zero. Zero (the default) is
+	// plain maximum likelihood; Penalty then applies to the base parameters
+	// only.
+	CovariatePenalty float64
 	// Workers is the number of goroutines evaluating the likelihood; zero
 	// means runtime.GOMAXPROCS(0). Results do not depend on it: partial sums
 	// are combined in a fixed order.
@@ -90,8 +97,16 @@ type FitReport struct {
 	Boundary string `json:"boundary,omitempty"`
 	// StdErrors are the asymptotic standard errors from the inverse of the
 	// observed information (the Hessian of −LL) at the estimate, by
-	// parameter name; nil when the Hessian is not positive definite.
+	// parameter name (a covariate coefficient as "group.covariate", e.g.
+	// "purchase.first_spend"); nil when the Hessian is not positive
+	// definite.
 	StdErrors map[string]float64 `json:"std_errors,omitempty"`
+	// Covariance is that inverse, the asymptotic covariance matrix of the
+	// estimates in their natural units, with rows and columns in the order
+	// of CovarianceOf; nil with StdErrors. Intervals that reflect parameter
+	// uncertainty (PredictIntervals, LifetimeValueIntervals) read it.
+	Covariance   [][]float64 `json:"covariance,omitempty"`
+	CovarianceOf []string    `json:"covariance_of,omitempty"`
 	// AIC and BIC are Akaike's and Schwarz's information criteria.
 	AIC float64 `json:"aic"`
 	BIC float64 `json:"bic"`
@@ -208,7 +223,29 @@ type fitSpec struct {
 	// hint, when not nil, says what about the data makes an estimate run to
 	// the boundary ("" when nothing is known).
 	hint func() string
+	// params names the parameters when they are not desc.Params (a model
+	// with covariates: desc.Params, then the coefficients).
+	params []string
+	// free is the number of trailing parameters that may take any real
+	// value (covariate coefficients); the others are positive and fitted on
+	// the log scale.
+	free int
+	// scale, for each free parameter, is the standard deviation of its
+	// covariate: an effect whose standard error times it exceeds
+	// boundaryLogSE is not identified.
+	scale []float64
 }
+
+// names returns the parameter names.
+func (s fitSpec) names() []string {
+	if s.params != nil {
+		return s.params
+	}
+	return s.desc.Params
+}
+
+// positive is the number of positive (log-scale) parameters.
+func (s fitSpec) positive() int { return len(s.names()) - s.free }
 
 // maximize fits spec by maximum likelihood over log-parameters with BFGS
 // and analytic gradients; when the best point is not stationary, it is
@@ -216,18 +253,27 @@ type fitSpec struct {
 // the infinity norm of the gradient of −LL/N in log-parameters is below
 // 1e-5 at the estimate.
 func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, FitReport, error) {
-	k := len(spec.desc.Params)
+	names := spec.names()
+	k, kp := len(names), spec.positive()
 	rep := FitReport{Model: spec.desc.Name, N: spec.n, Patterns: spec.lk.len()}
 	if opts.Penalty < 0 || math.IsNaN(opts.Penalty) || math.IsInf(opts.Penalty, 0) {
 		return nil, rep, fmt.Errorf("%w: penalty %v, want a finite non-negative number", ErrInvalidOptions, opts.Penalty)
+	}
+	if opts.CovariatePenalty < 0 || math.IsNaN(opts.CovariatePenalty) || math.IsInf(opts.CovariatePenalty, 0) {
+		return nil, rep, fmt.Errorf("%w: covariate penalty %v, want a finite non-negative number", ErrInvalidOptions, opts.CovariatePenalty)
 	}
 	start := spec.start
 	if opts.Start != nil {
 		if len(opts.Start) != k {
 			return nil, rep, fmt.Errorf("%w: %d start values for %d parameters", ErrInvalidOptions, len(opts.Start), k)
 		}
-		if err := spec.desc.validate(opts.Start); err != nil {
+		if err := spec.desc.validate(opts.Start[:kp]); err != nil {
 			return nil, rep, fmt.Errorf("%w: start: %w", ErrInvalidOptions, err)
+		}
+		for i, v := range opts.Start[kp:] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, rep, fmt.Errorf("%w: start: %s = %v, want a finite number", ErrInvalidOptions, names[kp+i], v)
+			}
 		}
 		start = opts.Start
 	}
@@ -241,10 +287,19 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	}
 	p := make([]float64, k)
 	g := make([]float64, k)
-	toP := func(theta []float64) {
+	// natural writes the natural parameters of θ into out.
+	natural := func(theta, out []float64) {
 		for i, t := range theta {
-			p[i] = math.Exp(t)
+			out[i] = t
+			if i < kp {
+				out[i] = math.Exp(t)
+			}
 		}
+	}
+	toP := func(theta []float64) { natural(theta, p) }
+	// penalty is the penalty term of the objective at natural parameters.
+	penalty := func(p []float64) float64 {
+		return opts.Penalty*sumSq(p[:kp]) + opts.CovariatePenalty*sumSq(p[kp:])
 	}
 	// objective: −LL/N + penalty·Σp², in θ = ln p. The gradient-based
 	// methods ask for the gradient at every point whose value they ask
@@ -265,7 +320,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 			} else {
 				ll = totalLogLik(spec.lk, p, nil, workers)
 			}
-			v := -ll/spec.n + opts.Penalty*sumSq(p)
+			v := -ll/spec.n + penalty(p)
 			if math.IsNaN(v) {
 				return math.Inf(1)
 			}
@@ -278,22 +333,27 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 				totalLogLik(spec.lk, p, g, workers)
 			}
 			for i := range grad {
-				grad[i] = -p[i]*g[i]/spec.n + 2*opts.Penalty*p[i]*p[i]
+				if i < kp {
+					grad[i] = -p[i]*g[i]/spec.n + 2*opts.Penalty*p[i]*p[i]
+				} else {
+					grad[i] = -g[i]/spec.n + 2*opts.CovariatePenalty*p[i]
+				}
 			}
 		},
 	}
 	best := make([]float64, k)
 	for i, s := range start {
-		best[i] = math.Log(s)
+		best[i] = s
+		if i < kp {
+			best[i] = math.Log(s)
+		}
 	}
 	bestF := math.Inf(1)
 	lastReason := "not started"
 	rec := &recorder{ctx: ctx, progress: opts.Progress, rep: &rep, toLL: func(f float64, theta []float64) (float64, []float64) {
 		pp := make([]float64, k)
-		for i, t := range theta {
-			pp[i] = math.Exp(t)
-		}
-		return -(f - opts.Penalty*sumSq(pp)) * spec.n, pp
+		natural(theta, pp)
+		return -(f - penalty(pp)) * spec.n, pp
 	}}
 	methods := []optimize.Method{&optimize.BFGS{}, &optimize.NelderMead{}, &optimize.BFGS{}}
 	converged := false
@@ -333,11 +393,14 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	rep.Converged = converged
 	rep.AIC = 2*float64(k) - 2*rep.LogLikelihood
 	rep.BIC = float64(k)*math.Log(spec.n) - 2*rep.LogLikelihood
-	rep.StdErrors = stdErrors(spec, est, workers)
+	rep.StdErrors, rep.Covariance = stdErrors(spec, est, workers)
+	if rep.Covariance != nil {
+		rep.CovarianceOf = slices.Clone(names)
+	}
 	if !converged {
 		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: lastReason}
 	}
-	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty); why != "" {
+	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty+opts.CovariatePenalty); why != "" {
 		rep.Converged = false
 		rep.Boundary = why
 		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: why, Boundary: true}
@@ -372,6 +435,8 @@ const (
 	boundaryHigh  = 1e8
 	boundaryLow   = 1e-8
 	boundaryLogSE = 10
+	// boundaryEffect bounds |γ|·sd(z) for a covariate coefficient γ.
+	boundaryEffect = 700
 )
 
 // boundaryReason says why a stationary point is not an estimate to act on,
@@ -379,18 +444,32 @@ const (
 // whose penalty, not the data, keeps the parameters finite.
 func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty float64) string {
 	var why []string
-	for i, p := range est {
+	names, kp := spec.names(), spec.positive()
+	for i, p := range est[:kp] {
 		if p > boundaryHigh || p < boundaryLow {
-			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", spec.desc.Params[i], p))
+			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", names[i], p))
+		}
+	}
+	for i, g := range est[kp:] {
+		// A coefficient this large scales a parameter by more than e^±700
+		// for a customer one standard deviation from the mean: beyond
+		// float64.
+		if math.Abs(g)*spec.scale[i] > boundaryEffect {
+			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", names[kp+i], g))
 		}
 	}
 	if len(why) == 0 && penalty == 0 {
 		if se == nil {
 			why = append(why, "the likelihood is flat or not concave at the estimate (no standard errors)")
 		} else {
-			for i, p := range est {
-				if v := se[spec.desc.Params[i]] / p; v > boundaryLogSE {
-					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", spec.desc.Params[i], p, v))
+			for i, p := range est[:kp] {
+				if v := se[names[i]] / p; v > boundaryLogSE {
+					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", names[i], p, v))
+				}
+			}
+			for i, g := range est[kp:] {
+				if v := se[names[kp+i]] * spec.scale[i]; v > boundaryLogSE {
+					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g per standard deviation of the covariate)", names[kp+i], g, v))
 				}
 			}
 		}
@@ -406,8 +485,6 @@ func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty 
 	return strings.Join(why, "; ")
 }
 
-// gradOK confirms a stationary point: the infinity norm of the objective's
-// gradient in θ is small.
 func gradOK(problem optimize.Problem, theta []float64) bool {
 	g := make([]float64, len(theta))
 	problem.Grad(g, theta)
@@ -427,11 +504,11 @@ func sumSq(p []float64) float64 {
 	return s
 }
 
-// stdErrors returns standard errors from the observed information: the
-// Hessian of −LL in the natural parameters by central differences of the
-// analytic gradient, inverted by Cholesky. It returns nil when the Hessian
-// is not positive definite.
-func stdErrors(spec fitSpec, p []float64, workers int) map[string]float64 {
+// stdErrors returns standard errors and the covariance matrix from the
+// observed information: the Hessian of −LL in the natural parameters by
+// central differences of the analytic gradient, inverted by Cholesky. It
+// returns nil when the Hessian is not positive definite.
+func stdErrors(spec fitSpec, p []float64, workers int) (map[string]float64, [][]float64) {
 	k := len(p)
 	h := mat.NewSymDense(k, nil)
 	gp := make([]float64, k)
@@ -459,21 +536,30 @@ func stdErrors(spec fitSpec, p []float64, workers int) map[string]float64 {
 	}
 	var chol mat.Cholesky
 	if !chol.Factorize(h) {
-		return nil
+		return nil, nil
 	}
 	var inv mat.SymDense
 	if err := chol.InverseTo(&inv); err != nil {
-		return nil
+		return nil, nil
 	}
+	names := spec.names()
 	out := make(map[string]float64, k)
-	for i, name := range spec.desc.Params {
+	cov := make([][]float64, k)
+	for i, name := range names {
 		v := inv.At(i, i)
 		if !(v > 0) || math.IsInf(v, 0) {
-			return nil
+			return nil, nil
 		}
 		out[name] = math.Sqrt(v)
+		cov[i] = make([]float64, k)
+		for j := range k {
+			cov[i][j] = inv.At(i, j)
+			if math.IsNaN(cov[i][j]) || math.IsInf(cov[i][j], 0) {
+				return nil, nil
+			}
+		}
 	}
-	return out
+	return out, cov
 }
 
 // recorder counts iterations, reports progress and stops on cancellation.

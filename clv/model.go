@@ -81,6 +81,10 @@ type modelJSON struct {
 	Model   string             `json:"model"`
 	Params  map[string]float64 `json:"params"`
 	Unit    string             `json:"unit,omitempty"`
+	// Covariates holds a CovariateModel's coefficients by group, then by
+	// covariate; CovariateOrder the order in which For takes covariates.
+	Covariates     map[string]map[string]float64 `json:"covariates,omitempty"`
+	CovariateOrder []string                      `json:"covariate_order,omitempty"`
 	*FitReport
 }
 
@@ -92,7 +96,15 @@ type modelJSON struct {
 //
 // Numbers are written with full precision, so UnmarshalModel gives back the
 // same model bit for bit. Transaction models also write their "unit"
-// ("day", "week" or "month"); a JSON object without one is read as days.
+// ("day", "week" or "month"); a JSON object without one is read as days. A
+// CovariateModel writes its base parameters as "params" and its
+// coefficients by group and covariate, with the covariates' order:
+//
+//	"covariates": {"purchase": {"first_spend": 0.21, …}, "dropout": {…}},
+//	"covariate_order": ["first_spend", …]
+//
+// and UnmarshalModel gives it back (a JSON object written by hand may leave
+// out the order: the covariates are then taken in sorted order).
 func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 	if guard.IsNil(m) {
 		return nil, fmt.Errorf("%w: MarshalModel: nil model", ErrInvalidParams)
@@ -110,6 +122,14 @@ func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 	if tm, ok := m.(TransactionModel); ok {
 		out.Unit = tm.TimeUnit().String()
 	}
+	if cm, ok := m.(CovariateModel); ok {
+		out.Unit = cm.TimeUnit().String()
+		out.CovariateOrder = cm.Covariates()
+		out.Covariates = map[string]map[string]float64{}
+		for _, g := range cm.Groups() {
+			out.Covariates[g] = cm.Coefficients(g)
+		}
+	}
 	return json.Marshal(out)
 }
 
@@ -118,10 +138,12 @@ func MarshalModel(m Model, report *FitReport) ([]byte, error) {
 // returns the fit report when the object has one.
 func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 	var raw struct {
-		Version *int               `json:"version"`
-		Model   string             `json:"model"`
-		Params  map[string]float64 `json:"params"`
-		Unit    string             `json:"unit"`
+		Version        *int                          `json:"version"`
+		Model          string                        `json:"model"`
+		Params         map[string]float64            `json:"params"`
+		Unit           string                        `json:"unit"`
+		Covariates     map[string]map[string]float64 `json:"covariates"`
+		CovariateOrder []string                      `json:"covariate_order"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, nil, fmt.Errorf("%w: model JSON: %w", ErrInvalidParams, err)
@@ -142,6 +164,11 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 			return nil, nil, err
 		}
 	}
+	if raw.Covariates != nil {
+		if m, err = covariateModel(m, raw.Covariates, raw.CovariateOrder); err != nil {
+			return nil, nil, err
+		}
+	}
 	var rep FitReport
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return nil, nil, fmt.Errorf("%w: model JSON report: %w", ErrInvalidParams, err)
@@ -151,6 +178,57 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 	}
 	rep.Model = m.Name()
 	return m, &rep, nil
+}
+
+// covariateModel returns base with the coefficients of a model JSON's
+// "covariates", in the order of order (sorted names when it is empty).
+func covariateModel(base Model, coefs map[string]map[string]float64, order []string) (Model, error) {
+	var groups []string
+	switch base.(type) {
+	case BGNBD:
+		groups = BGNBDCovariates{}.Groups()
+	case ParetoNBD:
+		groups = ParetoNBDCovariates{}.Groups()
+	default:
+		return nil, fmt.Errorf("%w: model JSON: a %s model has no covariates", ErrInvalidParams, base.Name())
+	}
+	for g := range coefs {
+		if !slices.Contains(groups, g) {
+			return nil, fmt.Errorf("%w: model JSON: unknown covariate group %s for %s (want %v)", ErrInvalidParams, clip.Quote(g), base.Name(), groups)
+		}
+	}
+	names := slices.Clone(order)
+	if len(names) == 0 {
+		for n := range coefs[groups[0]] {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+	}
+	vecs := make([][]float64, len(groups))
+	for gi, g := range groups {
+		c, ok := coefs[g]
+		if !ok || len(c) != len(names) {
+			return nil, fmt.Errorf("%w: model JSON: covariate group %q must have a coefficient for each of %v", ErrInvalidParams, g, clip.Value(fmt.Sprint(names)))
+		}
+		for _, n := range names {
+			v, ok := c[n]
+			if !ok {
+				return nil, fmt.Errorf("%w: model JSON: covariate group %q has no coefficient for %s", ErrInvalidParams, g, clip.Quote(n))
+			}
+			vecs[gi] = append(vecs[gi], v)
+		}
+	}
+	var m Model
+	switch b := base.(type) {
+	case BGNBD:
+		m = BGNBDCovariates{Base: b, Names: names, Purchase: vecs[0], DropoutA: vecs[1], DropoutB: vecs[2]}
+	case ParetoNBD:
+		m = ParetoNBDCovariates{Base: b, Names: names, Purchase: vecs[0], Dropout: vecs[1]}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // NewModel returns the model with the given name (see Models) and

@@ -137,14 +137,7 @@ func LifetimeValue(m TransactionModel, spend SpendModel, summaries []Summary, op
 			if err := s.Validate(); err != nil {
 				return 0, 0, err
 			}
-			if err := checkUnit(m, s); err != nil {
-				return 0, 0, err
-			}
-			disc, total := discountedPurchases(func(t float64) float64 { return m.ExpectedPurchases(s, t) }, o)
-			if !finiteIn(disc, 0, math.MaxFloat64) || !finiteIn(total, 0, math.MaxFloat64) {
-				return 0, 0, inaccurate(m, s, "expected purchases over the value horizon")
-			}
-			return disc, total, nil
+			return purchasesOf(m, s, o)
 		})
 	}
 	// One alive-curve per distinct (x, T); day-resolution data has far fewer
