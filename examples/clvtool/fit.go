@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 )
 
 // fitCmd: clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X] [-allow-boundary]
+// [-covariates COL,COL [-covariate-penalty X]]
 func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	model := fs.String("model", "", "model: bgnbd, mbgnbd, pnbd, bgbb, sbg or gg")
@@ -21,6 +23,8 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
 	unit := fs.String("unit", "day", "time unit of recency and T in the input (day, week or month), recorded in the model (bgnbd, mbgnbd, pnbd)")
 	allowBoundary := fs.Bool("allow-boundary", false, "print a fit that ends at a boundary estimate (with a warning) instead of failing")
+	covariates := fs.String("covariates", "", "comma-separated numeric columns of -in: time-invariant covariates of the purchase and dropout processes (bgnbd, pnbd)")
+	covPenalty := fs.Float64("covariate-penalty", 0, "L2 penalty on the covariate coefficients")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +39,23 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("fit: -unit: %w", err)
 	}
-	m, rep, err := fitModel(ctx, *model, f, clv.FitOptions{Penalty: *penalty, Unit: u})
+	var cov []string
+	if *covariates != "" {
+		for _, c := range strings.Split(*covariates, ",") {
+			cov = append(cov, strings.TrimSpace(c))
+		}
+		if *model != "bgnbd" && *model != "pnbd" {
+			return fmt.Errorf("fit: -covariates is for -model bgnbd or pnbd, not %q", *model)
+		}
+	}
+	opts := clv.FitOptions{Penalty: *penalty, Unit: u, CovariatePenalty: *covPenalty}
+	var m clv.Model
+	var rep clv.FitReport
+	if cov != nil {
+		m, rep, err = fitCovariates(ctx, *model, f, cov, opts)
+	} else {
+		m, rep, err = fitModel(ctx, *model, f, opts)
+	}
 	if err != nil {
 		if !*allowBoundary || !errors.Is(err, clv.ErrBoundary) {
 			if errors.Is(err, clv.ErrBoundary) {
@@ -92,6 +112,26 @@ func fitModel(ctx context.Context, model string, r io.Reader, opts clv.FitOption
 		return nil, clv.FitReport{}, fmt.Errorf("-model: %w", err)
 	}
 	return nil, clv.FitReport{}, fmt.Errorf("-model %q: clvtool cannot fit it yet", model)
+}
+
+// fitCovariates fits bgnbd or pnbd with the covariate columns cov of r.
+func fitCovariates(ctx context.Context, model string, r io.Reader, cov []string, opts clv.FitOptions) (clv.Model, clv.FitReport, error) {
+	if err := (clv.Covariates{Names: cov}).Validate(); err != nil {
+		return nil, clv.FitReport{}, fmt.Errorf("-covariates: %w", err)
+	}
+	rows, err := readSummaries(r, false, cov)
+	if err != nil {
+		return nil, clv.FitReport{}, err
+	}
+	ps := make([]clv.Pattern, len(rows))
+	for i, row := range rows {
+		ps[i] = clv.Pattern{Frequency: row.s.Frequency, Recency: row.s.Recency, T: row.s.T, Weight: row.weight}
+	}
+	z := covariatesOf(cov, rows)
+	if model == "pnbd" {
+		return wrap(clv.FitParetoNBDCovariates(ctx, ps, z, opts))
+	}
+	return wrap(clv.FitBGNBDCovariates(ctx, ps, z, opts))
 }
 
 // wrap widens a concrete model to clv.Model, keeping a nil model nil.

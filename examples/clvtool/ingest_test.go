@@ -41,7 +41,7 @@ func TestPropReadPatterns(t *testing.T) {
 			fmt.Fprintf(&b, "c%d,%d,%v,%v,%s\n", i, x, tx, rapid.SampledFrom([]float64{3, 4.5}).Draw(t, "T"), w)
 		}
 		in := b.String()
-		rows, wantErr := readSummaries(strings.NewReader(in), false)
+		rows, wantErr := readSummaries(strings.NewReader(in), false, nil)
 		got, err := readPatterns(strings.NewReader(in))
 		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
 			t.Fatalf("error %v, want %v", err, wantErr)
@@ -72,7 +72,7 @@ func TestFitStreamedAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := readSummaries(bytes.NewReader(data), false)
+	rows, err := readSummaries(bytes.NewReader(data), false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,11 @@
 //	                  -end YYYY-MM-DD [-calibration-end YYYY-MM-DD]
 //
 //	clvtool fit -model bgnbd|mbgnbd|pnbd|bgbb|sbg|gg -in FILE [-penalty X] [-unit day|week|month]
+//	            [-covariates COL,COL... [-covariate-penalty X]]
 //	clvtool predict [-model M] -params FIT.json -in FILE -horizon t
+//	                [-interval LEVEL [-draws N] [-seed S]]
 //	clvtool value [-model M] -params FIT.json -spend GG.json -in FILE -steps N
-//	              -step-length L -discount d [-margin m]
+//	              -step-length L -discount d [-margin m] [-interval LEVEL [-draws N] [-seed S]]
 //
 // summarize writes per-customer summaries as CSV to standard output:
 // id,frequency,recency,T[,monetary_value], or with -calibration-end
@@ -31,6 +33,25 @@
 // nothing, explains on standard error and exits non-zero. With
 // -allow-boundary a boundary fit is printed (converged false, "boundary"
 // saying why) with a warning on standard error, and the exit status is 0.
+//
+// fit -covariates (bgnbd and pnbd) reads those numeric columns beside the
+// summaries — time-invariant covariates such as the acquisition channel
+// (one 0/1 column per level but one) or the size of the first purchase —
+// and fits their effects on the purchase and dropout processes jointly with
+// the model (R's CLVTools parameterisation). The JSON then holds the
+// coefficients by group and covariate under "covariates" ("purchase" and
+// "dropout" for pnbd; "purchase", "a" and "b" for bgnbd), their order under
+// "covariate_order", and their standard errors in "std_errors" as
+// "group.covariate". predict and value read the same columns from -in for
+// such a model.
+//
+// Every fit also prints "covariance" (rows and columns named by
+// "covariance_of"): the asymptotic covariance of the estimates. predict and
+// value -interval LEVEL read it and add columns p_alive_low, p_alive_high,
+// expected_purchases_low, expected_purchases_high (predict) or clv_low,
+// clv_high (value): the central LEVEL of each quantity over -draws draws of
+// the parameters from that distribution (seeded by -seed, so reproducible);
+// the portfolio total's interval is written to standard error.
 //
 // fit records -unit (default day), the unit of recency and T in its input,
 // in the model's JSON ("unit"); predict and value read their summaries in
@@ -103,9 +124,9 @@ func runWith(args []string, stdout, stderr io.Writer) error {
 	case "fit":
 		err = fitCmd(args[1:], w, stderr)
 	case "predict":
-		err = predictCmd(args[1:], w)
+		err = predictCmd(args[1:], w, stderr)
 	case "value":
-		err = valueCmd(args[1:], w)
+		err = valueCmd(args[1:], w, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stderr, usage)
 		return nil

@@ -139,7 +139,7 @@ func FuzzReadSummaries(f *testing.F) {
 	f.Add("id,frequency,recency,T,monetary_value\na,1,1,2,3.5\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, money := range []bool{false, true} {
-			rows, err := readSummaries(strings.NewReader(in), money)
+			rows, err := readSummaries(strings.NewReader(in), money, nil)
 			if err != nil {
 				if !strings.Contains(err.Error(), "row") && !strings.Contains(err.Error(), "no data") {
 					t.Fatalf("error without a row: %v", err)

@@ -116,6 +116,19 @@ func (t *table) float(col string) (float64, error) {
 	return v, nil
 }
 
+// real returns col as a finite number of any sign (a covariate).
+func (t *table) real(col string) (float64, error) {
+	s, err := t.number(col)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(string(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite number", t.line, col, clip.Value(string(s)))
+	}
+	return v, nil
+}
+
 // uniqueIDs reports the first id that appears on two rows, naming both.
 type uniqueIDs map[string]int
 
@@ -144,15 +157,28 @@ func (t *table) count(col string) (int, error) {
 type summaryRow struct {
 	s      clv.Summary
 	weight float64
+	z      []float64 // covariates, when asked for
 }
 
 // readSummaries reads id,frequency,recency,T with optional weight and
-// monetary_value columns. Without an id column the id is the row index
+// monetary_value columns, and the covariate columns cov (nil for none),
+// which must be present. Without an id column the id is the row index
 // (from 0). Every summary is validated; errors name the row.
-func readSummaries(r io.Reader, withMoney bool) ([]summaryRow, error) {
+func readSummaries(r io.Reader, withMoney bool, cov []string) ([]summaryRow, error) {
 	var out []summaryRow
-	err := eachSummary(r, withMoney, true, func(s clv.Summary, w float64) { out = append(out, summaryRow{s: s, weight: w}) })
+	err := eachSummary(r, withMoney, true, cov, func(s clv.Summary, w float64, z []float64) {
+		out = append(out, summaryRow{s: s, weight: w, z: z})
+	})
 	return out, err
+}
+
+// covariatesOf returns the covariates of rows.
+func covariatesOf(names []string, rows []summaryRow) clv.Covariates {
+	c := clv.Covariates{Names: names, Values: make([][]float64, len(rows))}
+	for i, r := range rows {
+		c.Values[i] = r.z
+	}
+	return c
 }
 
 // readPatterns is readSummaries straight into the weighted patterns of a
@@ -168,7 +194,7 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 	}
 	index := map[key]int{}
 	var ps []clv.Pattern
-	err := eachSummary(r, false, false, func(s clv.Summary, w float64) {
+	err := eachSummary(r, false, false, nil, func(s clv.Summary, w float64, _ []float64) {
 		if w == 0 {
 			return // CompressPatterns drops it
 		}
@@ -186,11 +212,12 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 // eachSummary reads the rows of readSummaries, calling f with each one's
 // summary and weight in file order. Without ids, a table without an id
 // column gives summaries without IDs (errors still name them).
-func eachSummary(r io.Reader, withMoney, ids bool, f func(s clv.Summary, weight float64)) error {
+func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Summary, weight float64, z []float64)) error {
 	req := []string{"frequency", "recency", "T"}
 	if withMoney {
 		req = append(req, "monetary_value")
 	}
+	req = append(req, cov...)
 	t, err := openTable(r, req...)
 	if err != nil {
 		return err
@@ -240,6 +267,15 @@ func eachSummary(r io.Reader, withMoney, ids bool, f func(s clv.Summary, weight 
 				return fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(string(m)))
 			}
 		}
+		var z []float64
+		if cov != nil {
+			z = make([]float64, len(cov))
+			for j, c := range cov {
+				if z[j], err = t.real(c); err != nil {
+					return err
+				}
+			}
+		}
 		if err := s.Validate(); err != nil {
 			if !t.has("id") {
 				s.ID = strconv.Itoa(i)
@@ -247,7 +283,7 @@ func eachSummary(r io.Reader, withMoney, ids bool, f func(s clv.Summary, weight 
 			}
 			return fmt.Errorf("row %d: %w", t.line, err)
 		}
-		f(s, w)
+		f(s, w, z)
 	}
 }
 
