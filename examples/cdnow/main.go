@@ -17,8 +17,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/clvkit/clvkit/clv"
 )
@@ -67,7 +70,25 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := s.AddAll(r.Transactions()); err != nil {
+	// Each customer's first-day spend, a covariate below, is read in the
+	// same pass.
+	first := map[string]firstDay{}
+	txs := func(yield func(clv.Transaction) bool) {
+		for t := range r.Transactions() {
+			day := clv.CalendarDay(t.Time, time.UTC)
+			f, seen := first[t.Customer]
+			switch {
+			case !seen || day < f.day:
+				first[t.Customer] = firstDay{day, t.Amount}
+			case day == f.day:
+				first[t.Customer] = firstDay{day, f.spend.Add(t.Amount)}
+			}
+			if !yield(t) {
+				return
+			}
+		}
+	}
+	if err := s.AddAll(txs); err != nil {
 		return err
 	}
 	if r.Err() != nil {
@@ -124,6 +145,47 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintf(w, "12-month value (BG/NBD × Gamma-Gamma, 1%% a month): total %s, mean %s\n", p.Total.StringFixed(2), p.Mean.StringFixed(2))
 	for _, v := range clv.RankByValue(values)[:5] {
 		fmt.Fprintf(w, "  customer %s: %s\n", v.ID, v.Value.StringFixed(2))
+	}
+	// How sure are we? Both fits' parameter uncertainty, as a 90% interval.
+	iv, err := clv.LifetimeValueIntervals(bg, &bgRep, gg, &ggRep, cal, nil,
+		clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01}, clv.IntervalOptions{Level: 0.9, Draws: 300, Seed: 1})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  90%% interval of the total from the fits' uncertainty: %.0f to %.0f\n", iv.Total.Low, iv.Total.High)
+	return covariateEffects(ctx, w, cal, first)
+}
+
+// firstDay is a customer's first purchase day and what they spent on it.
+type firstDay struct {
+	day   int64
+	spend decimal.Decimal
+}
+
+// covariateEffects fits Pareto/NBD with the size of each customer's first
+// purchase as a covariate — ln(1 + first-day spend), centred — and prints
+// its effects on purchasing and dropout with their standard errors.
+func covariateEffects(ctx context.Context, w io.Writer, cal []clv.Summary, first map[string]firstDay) error {
+	z := make([]float64, len(cal))
+	mean := 0.0
+	for i, s := range cal {
+		z[i] = math.Log1p(first[s.ID].spend.InexactFloat64())
+		mean += z[i] / float64(len(cal))
+	}
+	cov := clv.Covariates{Names: []string{"first_spend"}, Values: make([][]float64, len(cal))}
+	data := make([]clv.Pattern, len(cal))
+	for i, s := range cal {
+		cov.Values[i] = []float64{z[i] - mean}
+		data[i] = clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 1}
+	}
+	m, rep, err := clv.FitParetoNBDCovariates(ctx, data, cov, clv.FitOptions{Unit: clv.UnitWeek})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nPareto/NBD with ln(1 + first-day spend) as a covariate: LL %.2f\n", rep.LogLikelihood)
+	for _, g := range m.Groups() {
+		est, se := m.Coefficients(g)["first_spend"], rep.StdErrors[g+".first_spend"]
+		fmt.Fprintf(w, "  %-8s effect %+.3f ± %.3f (z = %+.2f)\n", g, est, se, est/se)
 	}
 	return nil
 }
