@@ -52,6 +52,32 @@
 // edge of the parameter space, or whose data cannot identify the model,
 // report ErrBoundary rather than converging.
 //
+// # Covariates
+//
+// Time-invariant characteristics of customers — acquisition channel, size of
+// the first purchase, region — enter BG/NBD and Pareto/NBD as in R's
+// CLVTools: a customer with covariates z has their own parameters,
+// α·e^{−γ₁·z} for the purchase process and β·e^{−γ₂·z} (Pareto/NBD) or
+// a·e^{γ₂·z}, b·e^{γ₃·z} (BG/NBD) for dropout. FitBGNBDCovariates and
+// FitParetoNBDCovariates estimate the coefficients jointly with the base
+// parameters by maximum likelihood with analytic gradients, with standard
+// errors for every coefficient and an optional L2 penalty
+// (FitOptions.CovariatePenalty); BGNBDCovariates.For and
+// ParetoNBDCovariates.For return a customer's own model, and
+// PredictCovariates and LifetimeValueCovariates score customers with their
+// covariates. A model without covariates is exactly the plain model.
+//
+// # Uncertainty
+//
+// Every fit reports the asymptotic covariance of its estimates
+// (FitReport.Covariance). PredictIntervals and LifetimeValueIntervals draw
+// parameters from that normal distribution — positive parameters on the
+// log scale — with a caller's seed, and report the central interval of each
+// customer's P(alive), expected purchases or lifetime value, and of the
+// portfolio's totals (computed per draw, not added from the customers'
+// bounds). A simulation test checks that nominal 90% intervals of a
+// portfolio's expected purchases cover the truth 85% to 95% of the time.
+//
 // # Errors
 //
 // Bad input returns an error wrapping one of the Err sentinels
