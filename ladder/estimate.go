@@ -7,7 +7,10 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
+	"time"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
 	"github.com/clvkit/clvkit/internal/guard"
 )
@@ -22,7 +25,56 @@ type EstimateOptions struct {
 	// Z is the normal quantile of the Wilson intervals, in (0, 100]; zero
 	// means 1.96 (95%).
 	Z float64
+	// Snapshots are the dates the paths were read at, increasing: the
+	// snapshots given to Paths. Paths end at the last snapshot and start
+	// wherever the customer was first placed, as Paths builds them, so a
+	// path of length L covers the last L snapshots (and a longer path than
+	// there are snapshots is an error). With them Estimated.History reports
+	// the span of history the estimate used and the customers in each
+	// period; nil leaves History empty.
+	Snapshots []time.Time
+	// Location is where snapshot dates are read (clv.CalendarDay): the
+	// PathOptions.Location given to Paths. nil means UTC.
+	Location *time.Location
+	// MinYears, when positive, makes a history shorter than MinYears
+	// calendar years an error wrapping ErrShortHistory: the ladder article
+	// asks for at least two years of data ("al menos de los últimos dos años
+	// de operaciones"). It needs Snapshots. 0..100; zero means no minimum.
+	MinYears int
 }
+
+// ErrShortHistory reports an estimate from less history than
+// EstimateOptions.MinYears asks for. It wraps ErrInvalidInput.
+var ErrShortHistory = fmt.Errorf("%w: history too short", ErrInvalidInput)
+
+// History is the span of data behind an estimate: the snapshots the paths
+// cover and how many customers each one saw.
+type History struct {
+	// First and Last are the dates of the earliest snapshot any path covers
+	// and of the last snapshot, as the start of the day in
+	// EstimateOptions.Location; both zero when no path covers one.
+	First, Last time.Time
+	// Months are the whole calendar months from First's date to Last's
+	// (read in EstimateOptions.Location; a day past the end of a month is
+	// its last day), and Days the calendar days.
+	Months int
+	Days   int64
+	// Periods has one count per snapshot from First to Last.
+	Periods []PeriodCount
+}
+
+// PeriodCount is how many customers a snapshot saw.
+type PeriodCount struct {
+	// At is the snapshot's date, as the start of the day in
+	// EstimateOptions.Location.
+	At time.Time
+	// Customers have a state at the snapshot: OnRung on a rung, Lost at
+	// NoRung.
+	Customers, OnRung, Lost int
+}
+
+// maxYears bounds EstimateOptions.MinYears.
+const maxYears = 100
 
 // maxRungs bounds Estimate's rungs: its four matrices hold (rungs+1)²
 // numbers each.
@@ -40,6 +92,9 @@ type Estimated struct {
 	// Reactivations counts moves out of lost, which the absorbing model
 	// does not represent (a returning customer starts a new path).
 	Reactivations int
+	// History is the span of the snapshots the paths cover and the
+	// customers per period, when EstimateOptions.Snapshots are given.
+	History History
 }
 
 // Estimate counts moves between consecutive snapshots of each customer's
@@ -48,7 +103,9 @@ type Estimated struct {
 // its customers (P[i][i] = 1) unless smoothing spreads its row. paths must
 // not be nil, rungs is 1..1000, and opts must be valid (see
 // EstimateOptions); a state outside the rungs is an error naming the path
-// and period.
+// and period. With opts.Snapshots the result reports its History, and
+// with opts.MinYears a shorter history is an error (ErrShortHistory) that
+// states the span found.
 func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated, error) {
 	if paths == nil {
 		return Estimated{}, fmt.Errorf("%w: nil path sequence", ErrInvalidInput)
@@ -66,6 +123,14 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 	if !(z > 0 && z <= 100) {
 		return Estimated{}, fmt.Errorf("%w: Z %v outside (0, 100]", ErrInvalidConfig, opts.Z)
 	}
+	if err := checkHistoryOptions(opts); err != nil {
+		return Estimated{}, err
+	}
+	snaps := len(opts.Snapshots)
+	var seen []PeriodCount // per snapshot
+	if snaps > 0 {
+		seen = make([]PeriodCount, snaps)
+	}
 	n := rungs + 1
 	counts := make([][]float64, n)
 	for i := range counts {
@@ -80,6 +145,20 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 	}
 	k := 0
 	for p := range paths {
+		if snaps > 0 {
+			if len(p) > snaps {
+				return Estimated{}, fmt.Errorf("%w: path %d has %d periods for %d snapshots", ErrInvalidInput, k, len(p), snaps)
+			}
+			for t, s := range p {
+				c := &seen[snaps-len(p)+t]
+				c.Customers++
+				if s == NoRung {
+					c.Lost++
+				} else {
+					c.OnRung++
+				}
+			}
+		}
 		for t := 1; t < len(p); t++ {
 			a, okA := state(p[t-1])
 			b, okB := state(p[t])
@@ -140,7 +219,87 @@ func Estimate(paths iter.Seq[[]int], rungs int, opts EstimateOptions) (Estimated
 		}
 		e.Chain.P[i] = row
 	}
+	if snaps > 0 {
+		e.History = history(opts, seen)
+		if m := opts.MinYears; m > 0 && e.History.Months < 12*m {
+			return Estimated{}, fmt.Errorf("%w: %s, less than the %s EstimateOptions.MinYears asks", ErrShortHistory, e.History, plural(m, "year"))
+		}
+	}
 	return e, nil
+}
+
+// checkHistoryOptions checks the options of the history: increasing,
+// non-zero snapshots and MinYears in range, with snapshots.
+func checkHistoryOptions(opts EstimateOptions) error {
+	if opts.MinYears < 0 || opts.MinYears > maxYears {
+		return fmt.Errorf("%w: MinYears %d outside 0..%d", ErrInvalidConfig, opts.MinYears, maxYears)
+	}
+	if opts.MinYears > 0 && len(opts.Snapshots) == 0 {
+		return fmt.Errorf("%w: MinYears %d needs the Snapshots the paths were read at", ErrInvalidConfig, opts.MinYears)
+	}
+	for i, s := range opts.Snapshots {
+		if err := checkTime(fmt.Sprintf("snapshot %d", i), s); err != nil {
+			return err
+		}
+		if i > 0 && !s.After(opts.Snapshots[i-1]) {
+			return fmt.Errorf("%w: snapshot %d (%s) is not after snapshot %d (%s)", ErrInvalidInput,
+				i, s.Format(time.DateOnly), i-1, opts.Snapshots[i-1].Format(time.DateOnly))
+		}
+	}
+	return nil
+}
+
+// history builds the History from the counts per snapshot.
+func history(opts EstimateOptions, seen []PeriodCount) History {
+	first := slices.IndexFunc(seen, func(c PeriodCount) bool { return c.Customers > 0 })
+	if first < 0 {
+		return History{}
+	}
+	loc := opts.Location
+	for i := range seen {
+		seen[i].At = clv.CalendarDate(opts.Snapshots[i], loc)
+	}
+	h := History{First: seen[first].At, Last: seen[len(seen)-1].At, Periods: seen[first:]}
+	a, b := clv.CalendarDay(h.First, loc), clv.CalendarDay(h.Last, loc)
+	h.Days = b - a
+	h.Months = monthsBetween(a, b)
+	return h
+}
+
+// monthsBetween returns the whole calendar months from day a to day b ≥ a,
+// by monthsAfter's rule.
+func monthsBetween(a, b int64) int {
+	ya, ma, _ := time.Unix(a*86400, 0).UTC().Date()
+	yb, mb, _ := time.Unix(b*86400, 0).UTC().Date()
+	m := (yb-ya)*12 + int(mb) - int(ma)
+	for m > 0 && monthsAfter(a, m) > b {
+		m--
+	}
+	return m
+}
+
+// String describes the span: "2 years 3 months (2023-03-31 to 2025-06-30,
+// 822 days, 10 snapshots)", or "no customer observed".
+func (h History) String() string {
+	if len(h.Periods) == 0 {
+		return "no customer observed"
+	}
+	y, m := h.Months/12, h.Months%12
+	span := plural(y, "year") + " " + plural(m, "month")
+	switch {
+	case y == 0:
+		span = plural(m, "month")
+	case m == 0:
+		span = plural(y, "year")
+	}
+	return fmt.Sprintf("%s (%s to %s, %d days, %d snapshots)", span, h.First.Format(time.DateOnly), h.Last.Format(time.DateOnly), h.Days, len(h.Periods))
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
 }
 
 // wilson returns the Wilson score interval for k successes in n trials.

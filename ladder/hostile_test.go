@@ -176,10 +176,27 @@ func hostile(t *rapid.T) {
 	}
 	opts := EstimateOptions{Smoothing: rapid.OneOf(rapid.Float64Range(0, 2), rapid.Custom(func(t *rapid.T) float64 { return genFloat(t, "s") })).Draw(t, "smoothing"),
 		Z: rapid.OneOf(rapid.Just(0.0), rapid.Custom(func(t *rapid.T) float64 { return genFloat(t, "z") })).Draw(t, "z")}
+	if rapid.Bool().Draw(t, "snapshots") {
+		opts.Snapshots = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) time.Time { return genTime(t, "snap") }), 0, 8).Draw(t, "snaps")
+		if rapid.Bool().Draw(t, "sortedSnaps") {
+			slices.SortFunc(opts.Snapshots, time.Time.Compare)
+		}
+		opts.MinYears, opts.Location = genInt(t, "minYears"), genLoc(t)
+	}
 	e, err := Estimate(seq, rungs, opts)
 	if err != nil {
 		checkErr(t, "Estimate", err)
 	} else {
+		seen, total := 0, 0
+		for _, p := range e.History.Periods {
+			seen += p.Customers
+		}
+		for _, p := range paths {
+			total += len(p)
+		}
+		if len(opts.Snapshots) > 0 && seen != total || opts.MinYears > 0 && e.History.Months < 12*opts.MinYears {
+			t.Fatalf("history %+v for %d path periods, MinYears %d", e.History, total, opts.MinYears)
+		}
 		if err := e.Chain.Validate(); err != nil {
 			t.Fatalf("estimated chain invalid: %v", err)
 		}

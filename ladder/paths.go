@@ -33,7 +33,9 @@ type PathOptions struct {
 // their first purchase day (so paths are not all the same length); each
 // placement carries the customer's Standing from the one before, so the
 // ladder's grace applies between snapshots. The log is read once and kept
-// grouped by customer.
+// grouped by customer. Give Estimate the same snapshots and location
+// (EstimateOptions.Snapshots and Location) for it to report the span of
+// history behind the estimate and to enforce EstimateOptions.MinYears.
 func (l *Ladder) Paths(purchases iter.Seq[clv.Purchase], snapshots []time.Time, opts PathOptions) (ids []string, paths [][]int, err error) {
 	if l == nil || len(l.rungs) == 0 {
 		return nil, nil, fmt.Errorf("%w: Paths on a nil or empty ladder", ErrInvalidConfig)

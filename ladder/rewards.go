@@ -38,7 +38,10 @@ type Reward struct {
 type Grant struct {
 	Customer string
 	Reward   Reward
-	Reason   clv.Explanation
+	// Period is the period the customer arrived on the higher rung in
+	// (Move.Period); GrantEvents makes it part of the points event's ID.
+	Period int
+	Reason clv.Explanation
 }
 
 // checkRewards rejects a reward that does not go up, has negative points
@@ -81,7 +84,7 @@ func RewardMoves(moves []Move, rewards []Reward) ([]Grant, error) {
 		}
 		for _, r := range rewards {
 			if r.From == m.From && r.To == m.To {
-				out = append(out, Grant{Customer: m.Customer, Reward: r, Reason: clv.Explanation{Rule: RuleClimbReward, Facts: []clv.Fact{
+				out = append(out, Grant{Customer: m.Customer, Reward: r, Period: m.Period, Reason: clv.Explanation{Rule: RuleClimbReward, Facts: []clv.Fact{
 					{Name: "from rung", Value: strconv.Itoa(m.From)},
 					{Name: "to rung", Value: strconv.Itoa(m.To)},
 					{Name: "period", Value: strconv.Itoa(m.Period)},

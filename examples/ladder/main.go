@@ -1,18 +1,25 @@
 // Command ladder works through the customer ladder on a retailer's
 // recency states, with Pfeifer & Carraway's Markov-chain numbers: what each
 // state is worth, where to stop marketing, how long customers stay, then a
-// migration goal, trigger-based messages and rewards for climbing.
+// migration goal, trigger-based messages and rewards for climbing. Its
+// second part runs a shop's ladder on two and a half years of purchases:
+// the span of history behind the migration estimate, each customer's
+// potential value (buying like the customers one rung above) and the
+// loyalty points paid for climbing, with the programme's liability.
 package main
 
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/ladder"
-	"github.com/shopspring/decimal"
 )
 
 func main() {
@@ -109,5 +116,168 @@ func run(w io.Writer) error {
 	for _, g := range grants {
 		fmt.Fprintf(w, "Reward for %s: %d points and a %s (cost %s)\n", g.Customer, g.Reward.Points, g.Reward.Benefit, g.Reward.Cost)
 	}
+	return shop(w)
+}
+
+// shop runs a three-rung ladder on a generated purchase log: the history
+// behind the estimate, potential values, and ladder rewards in points.
+func shop(w io.Writer) error {
+	end := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+	log := purchases(end)
+	l, err := ladder.NewLadder([]ladder.Rung{
+		{Name: "bronze"},
+		{Name: "silver", MinSpend: decimal.NewFromInt(400), MinPurchases: 4},
+		{Name: "gold", MinSpend: decimal.NewFromInt(1500), MinPurchases: 12},
+	}, ladder.LadderOptions{WindowDays: 365, GraceDays: 60})
+	if err != nil {
+		return err
+	}
+	names := []string{"bronze", "silver", "gold"}
+
+	// 1. At least two years of history: quarter ends from 2023-03-31.
+	var snaps []time.Time
+	for q := time.Date(2023, 4, 1, 0, 0, 0, 0, time.UTC); !q.After(end.AddDate(0, 0, 1)); q = q.AddDate(0, 3, 0) {
+		snaps = append(snaps, q.AddDate(0, 0, -1))
+	}
+	ids, paths, err := l.Paths(slices.Values(log), snaps, ladder.PathOptions{LostAfterDays: 180})
+	if err != nil {
+		return err
+	}
+	est, err := ladder.Estimate(slices.Values(paths), len(names), ladder.EstimateOptions{Smoothing: 0.5, Snapshots: snaps, MinYears: 2})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nA shop's ladder, %d customers. History behind the migration estimate: %s\n", len(ids), est.History)
+	fmt.Fprint(w, "  customers per quarter (lost):")
+	for _, p := range est.History.Periods {
+		fmt.Fprintf(w, " %d (%d)", p.Customers, p.Lost)
+	}
+	fmt.Fprintln(w)
+	for i, row := range est.Chain.P[:len(names)] {
+		fmt.Fprintf(w, "  %-7s stays %.2f, climbs %.2f, is lost %.2f a quarter\n", names[i], row[i], sumAbove(row[:len(names)], i), row[len(names)])
+	}
+
+	// 2. Current and potential value: lifetime value over the next year from
+	// BG/NBD and Gamma-Gamma (CDNOW's published parameters here; fit your own
+	// with clv.FitBGNBD and clv.FitGammaGamma), potential from the rung above.
+	txs := make([]clv.Transaction, len(log))
+	for i, p := range log {
+		txs[i] = p.Transaction
+	}
+	sums, err := clv.Summarize(slices.Values(txs), clv.SummaryOptions{End: end, Unit: clv.UnitWeek})
+	if err != nil {
+		return err
+	}
+	values, err := clv.LifetimeValue(clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752, Unit: clv.UnitWeek},
+		clv.GammaGamma{P: 6.248803, Q: 3.744588, Gamma: 15.447747}, sums, clv.ValueOptions{Steps: 52, StepLength: 1, DiscountRate: 0.002, Margin: 0.3})
+	if err != nil {
+		return err
+	}
+	valueOf := make(map[string]decimal.Decimal, len(values))
+	for _, v := range values {
+		valueOf[v.ID] = v.Value
+	}
+	base := make([]ladder.RungValue, len(ids))
+	for i, id := range ids {
+		base[i] = ladder.RungValue{Customer: id, Rung: paths[i][len(paths[i])-1], Value: valueOf[id]}
+	}
+	pot, err := l.PotentialValues(base, ladder.PotentialOptions{MinCustomers: 20})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nPotential value: lifetime value if the customer bought like the median customer one rung above")
+	for _, b := range pot.Rungs {
+		fmt.Fprintf(w, "  %-7s %3d customers, median value %s\n", names[b.Rung], b.Customers, b.Value.StringFixed(2))
+	}
+	lost := len(ids) - pot.Rungs[0].Customers - pot.Rungs[1].Customers - pot.Rungs[2].Customers
+	fmt.Fprintf(w, "  lost    %3d customers, measured against bronze (what winning them back is worth)\n", lost)
+	total := decimal.Zero
+	for _, c := range pot.Customers {
+		total = total.Add(c.Gap)
+	}
+	fmt.Fprintf(w, "  total gap to develop: %s; the five largest:\n", total.StringFixed(2))
+	for _, c := range pot.ByGap()[:5] {
+		fmt.Fprintf(w, "    %s  %-6s current %7s potential %7s gap %7s\n", c.Customer, rungName(names, c.Rung), c.Current.StringFixed(2), c.Potential.StringFixed(2), c.Gap.StringFixed(2))
+	}
+
+	// 3. Rewards for climbing, paid in points that expire after two years.
+	byID := make(map[string][]int, len(ids))
+	offset := make(map[string]int, len(ids)) // the snapshot a customer's path starts at
+	for i, id := range ids {
+		byID[id] = paths[i]
+		offset[id] = len(snaps) - len(paths[i])
+	}
+	grants, err := ladder.RewardMoves(ladder.Moves(byID), []ladder.Reward{
+		{From: 0, To: 1, Points: 500, Cost: decimal.NewFromInt(2)},
+		{From: 1, To: 2, Points: 2000, Benefit: "gold welcome gift", Cost: decimal.NewFromInt(15)},
+	})
+	if err != nil {
+		return err
+	}
+	events, err := ladder.GrantEvents(grants, func(g ladder.Grant) time.Time { return snaps[offset[g.Customer]+g.Period] })
+	if err != nil {
+		return err
+	}
+	ledger, err := ladder.NewLedger(ladder.LedgerOptions{ExpiryMonths: 24})
+	if err != nil {
+		return err
+	}
+	if err := ledger.Post(events...); err != nil {
+		return err
+	}
+	before := len(ledger.Events())
+	if err := ledger.Post(events...); err != nil { // a retried run posts nothing twice
+		return err
+	}
+	li, err := ledger.Liability(end, decimal.RequireFromString("0.01"), 0.25)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nLadder rewards: %d climbs rewarded, %d points events (%d after posting them again)\n", len(grants), before, len(ledger.Events()))
+	fmt.Fprintf(w, "  outstanding on %s: %d points held by %d customers\n", end.Format(time.DateOnly), li.Points, li.Customers)
+	fmt.Fprintf(w, "  liability at $0.01 a point, 25%% breakage: $%s (%s)\n", li.Amount.StringFixed(2), li.Reason)
+	top := pot.ByGap()[0]
+	held, err := ledger.Balance(top.Customer, end)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  %s, the largest gap, holds %d points\n", top.Customer, held)
 	return nil
+}
+
+func sumAbove(row []float64, i int) float64 {
+	s := 0.0
+	for _, p := range row[i+1:] {
+		s += p
+	}
+	return s
+}
+
+func rungName(names []string, r int) string {
+	if r == ladder.NoRung {
+		return "lost"
+	}
+	return names[r]
+}
+
+// purchases generates a shop's log up to end: 400 customers who start
+// between 2023 and 2025, occasional, regular or frequent buyers, some of
+// whom stop buying. The seed is fixed, so the output never changes.
+func purchases(end time.Time) []clv.Purchase {
+	rng := rand.New(rand.NewPCG(2025, 6))
+	start := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	span := int(end.Sub(start).Hours() / 24)
+	var out []clv.Purchase
+	for i := range 400 {
+		id := fmt.Sprintf("c%03d", i)
+		gap, basket := []float64{75, 28, 9}[i%3], []float64{35, 60, 90}[i%3]
+		day := rng.IntN(span)
+		stop := day + 90 + rng.IntN(2*span)
+		for day <= span && day <= stop {
+			amount := decimal.NewFromFloat(basket * (0.5 + rng.Float64())).Round(2)
+			out = append(out, clv.Purchase{Transaction: clv.Transaction{Customer: id, Time: start.AddDate(0, 0, day).Add(11 * time.Hour), Amount: amount}})
+			day += 1 + int(rng.ExpFloat64()*gap)
+		}
+	}
+	return out
 }
