@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
@@ -211,7 +214,12 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 
 // eachSummary reads the rows of readSummaries, calling f with each one's
 // summary and weight in file order. Without ids, a table without an id
-// column gives summaries without IDs (errors still name them).
+// column gives summaries without IDs (errors still name them). The first
+// error in file order is returned, as a loop over the rows would find it.
+//
+// Rows are read in batches on the caller's goroutine, parsed on two
+// others, and handed to f in order on a third: reading, parsing and f's
+// own work (a map of patterns, say) overlap.
 func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Summary, weight float64, z []float64)) error {
 	req := []string{"frequency", "recency", "T"}
 	if withMoney {
@@ -222,69 +230,214 @@ func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Su
 	if err != nil {
 		return err
 	}
+	// Every column a row is asked for is looked up now, so that the
+	// parsers' copies of t only read their list of positions.
+	for _, c := range append([]string{"id", "weight"}, req...) {
+		t.at(c)
+	}
+	parse := func(t *table, i int) parsedRow { return parseSummaryRow(t, i, withMoney, ids, cov) }
 	seen := uniqueIDs{}
-	i := 0
-	for ; ; i++ {
-		if ok, err := t.next(); !ok {
-			if err == nil && i == 0 {
-				err = errors.New("no data rows")
-			}
-			return err
+	hasID := t.has("id")
+	rows, err := eachRow(t, parse, func(p *parsedRow, line int) error {
+		if p.idErr != nil {
+			return p.idErr
 		}
-		var s clv.Summary
-		if !t.has("id") && ids {
+		if hasID {
+			if err := seen.check(p.s.ID, line); err != nil {
+				return err
+			}
+		}
+		if p.err != nil {
+			return p.err
+		}
+		f(p.s, p.w, p.z)
+		return nil
+	})
+	if err == nil && rows == 0 {
+		err = errors.New("no data rows")
+	}
+	return err
+}
+
+// parsedRow is a summary row parsed: idErr is an error reading its id,
+// err any later one.
+type parsedRow struct {
+	s          clv.Summary
+	w          float64
+	z          []float64
+	idErr, err error
+}
+
+// parseSummaryRow parses row i (from 0) of t, the checks of eachSummary in
+// their order but for the uniqueness of the id, which needs every row
+// before it.
+func parseSummaryRow(t *table, i int, withMoney, ids bool, cov []string) (p parsedRow) {
+	s := &p.s
+	if !t.has("id") && ids {
+		s.ID = strconv.Itoa(i)
+	}
+	if t.has("id") {
+		if s.ID, p.idErr = t.str("id"); p.idErr != nil {
+			return p
+		}
+	}
+	fail := func(err error) parsedRow { p.err = err; return p }
+	var err error
+	if s.Frequency, err = t.count("frequency"); err != nil {
+		return fail(err)
+	}
+	if s.Recency, err = t.float("recency"); err != nil {
+		return fail(err)
+	}
+	if s.T, err = t.float("T"); err != nil {
+		return fail(err)
+	}
+	p.w = 1.0
+	if t.has("weight") {
+		if p.w, err = t.float("weight"); err != nil {
+			return fail(err)
+		}
+	}
+	if withMoney {
+		m, err := t.number("monetary_value")
+		if err != nil {
+			return fail(err)
+		}
+		if s.MonetaryValue, err = decimal.NewFromString(string(m)); err != nil {
+			return fail(fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(string(m))))
+		}
+	}
+	if cov != nil {
+		p.z = make([]float64, len(cov))
+		for j, c := range cov {
+			if p.z[j], err = t.real(c); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if err := s.Validate(); err != nil {
+		if !t.has("id") {
 			s.ID = strconv.Itoa(i)
+			err = s.Validate()
 		}
-		if t.has("id") {
-			if s.ID, err = t.str("id"); err != nil {
-				return err
+		return fail(fmt.Errorf("row %d: %w", t.line, err))
+	}
+	return p
+}
+
+// rowBatch is rows of a table copied out of the reader's buffer: the
+// fields of row k are buf[ends[j−1]:ends[j]] for j in [rows[k], rows[k+1]).
+type rowBatch struct {
+	first int // index of the first row
+	buf   []byte
+	ends  []int32
+	rows  []int32
+	lines []int
+	err   error // the reader's error after these rows
+	out   []parsedRow
+	done  chan struct{}
+}
+
+const batchRows = 4096
+
+// fill reads up to batchRows rows of t into b; it returns false at the end
+// of the input or on an error, which it records in b.
+func (b *rowBatch) fill(t *table) bool {
+	b.buf, b.ends, b.rows, b.lines, b.err = b.buf[:0], b.ends[:0], b.rows[:0], b.lines[:0], nil
+	for len(b.lines) < batchRows {
+		ok, err := t.next()
+		if !ok {
+			b.err = err
+			b.rows = append(b.rows, int32(len(b.ends)))
+			return false
+		}
+		b.rows = append(b.rows, int32(len(b.ends)))
+		for _, f := range t.rec {
+			b.buf = append(b.buf, f...)
+			b.ends = append(b.ends, int32(len(b.buf)))
+		}
+		b.lines = append(b.lines, t.line)
+	}
+	b.rows = append(b.rows, int32(len(b.ends)))
+	return true
+}
+
+// parse parses b's rows with a copy of t that reads them.
+func (b *rowBatch) parse(t *table, parse func(t *table, i int) parsedRow) {
+	own := &table{header: t.header, names: slices.Clip(t.names), pos: slices.Clip(t.pos)}
+	b.out = b.out[:0]
+	var rec [][]byte
+	for k, line := range b.lines {
+		rec = rec[:0]
+		start := int32(0)
+		if b.rows[k] > 0 {
+			start = b.ends[b.rows[k]-1]
+		}
+		for j := b.rows[k]; j < b.rows[k+1]; j++ {
+			rec = append(rec, b.buf[start:b.ends[j]])
+			start = b.ends[j]
+		}
+		own.rec, own.line = rec, line
+		b.out = append(b.out, parse(own, b.first+k))
+	}
+	close(b.done)
+}
+
+// eachRow reads every row of t, parses rows in parallel batches with
+// parse, and calls use with each parsed row in file order, stopping at its
+// first error or the reader's. It returns the number of rows read.
+func eachRow(t *table, parse func(t *table, i int) parsedRow, use func(p *parsedRow, line int) error) (int, error) {
+	const workers = 2
+	work, ordered, free := make(chan *rowBatch, 2*workers), make(chan *rowBatch, 4*workers), make(chan *rowBatch, 4*workers)
+	for range cap(free) {
+		free <- &rowBatch{}
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.parse(t, parse)
 			}
-			if err := seen.check(s.ID, t.line); err != nil {
-				return err
-			}
-		}
-		if s.Frequency, err = t.count("frequency"); err != nil {
-			return err
-		}
-		if s.Recency, err = t.float("recency"); err != nil {
-			return err
-		}
-		if s.T, err = t.float("T"); err != nil {
-			return err
-		}
-		w := 1.0
-		if t.has("weight") {
-			if w, err = t.float("weight"); err != nil {
-				return err
-			}
-		}
-		if withMoney {
-			m, err := t.number("monetary_value")
-			if err != nil {
-				return err
-			}
-			if s.MonetaryValue, err = decimal.NewFromString(string(m)); err != nil {
-				return fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(string(m)))
-			}
-		}
-		var z []float64
-		if cov != nil {
-			z = make([]float64, len(cov))
-			for j, c := range cov {
-				if z[j], err = t.real(c); err != nil {
-					return err
+		}()
+	}
+	var stop atomic.Bool
+	result := make(chan error, 1)
+	go func() {
+		var first error
+		for b := range ordered {
+			<-b.done
+			if first == nil {
+				for k := range b.out {
+					if first = use(&b.out[k], b.lines[k]); first != nil {
+						stop.Store(true)
+						break
+					}
+				}
+				if first == nil && b.err != nil {
+					first = b.err
 				}
 			}
+			free <- b
 		}
-		if err := s.Validate(); err != nil {
-			if !t.has("id") {
-				s.ID = strconv.Itoa(i)
-				err = s.Validate()
-			}
-			return fmt.Errorf("row %d: %w", t.line, err)
-		}
-		f(s, w, z)
+		result <- first
+	}()
+	rows := 0
+	for more := true; more && !stop.Load(); {
+		b := <-free
+		b.first = rows
+		more = b.fill(t)
+		rows += len(b.lines)
+		b.done = make(chan struct{})
+		work <- b
+		ordered <- b
 	}
+	close(work)
+	close(ordered)
+	err := <-result
+	wg.Wait()
+	return rows, err
 }
 
 // readBGBB reads frequency,recency,n_periods with optional weight and id
