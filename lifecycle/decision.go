@@ -19,7 +19,11 @@ import (
 type OfferKind uint8
 
 // Offer kinds: the lifecycle programme's cross-sell, upgrade and downgrade,
-// with retention, win-back and referral.
+// with retention, win-back and referral, and the three ways the
+// cross-sell/upgrade/downgrade article lists to make a customer more
+// profitable besides them: raising purchase frequency, extending tenure past
+// the expected lifetime and sharing data with non-competing partners. New
+// kinds are added at the end; the values never change.
 const (
 	// CrossSell offers another product: same category, another category,
 	// or a partner's.
@@ -36,9 +40,30 @@ const (
 	WinBack
 	// Referral asks for a member-get-member introduction.
 	Referral
+	// RaiseFrequency asks a customer who has bought to buy (or visit) more
+	// often: MarginChange is the margin of the extra purchases over the
+	// horizon of Value. It is a development offer (see
+	// Customer.PotentialValue) and needs a customer past the Prospect phase.
+	RaiseFrequency
+	// ExtendTenure asks a customer to stay past their expected lifetime (a
+	// renewal bonus, a loyalty anniversary): MarginChange is the margin of
+	// the extra tenure, which Value, ending at the expected lifetime, does
+	// not hold — so no churn term counts. It needs a customer past the
+	// Prospect phase.
+	ExtendTenure
+	// DataSharing shares the customer's data with a non-competing partner
+	// for the partner's own offer (it must be marked Partner):
+	// MarginChange is what the business earns when the customer takes it
+	// (the partner's fee), and a known ChurnReduction — usually negative,
+	// the churn the partner's contact adds — counts on Value. It is made
+	// only to customers whose consent is recorded
+	// (Customer.DataSharingConsent); without it the offer is rejected and
+	// the audit trail says so.
+	DataSharing
 )
 
-var kindNames = [...]string{"cross-sell", "upgrade", "downgrade", "retention", "win-back", "referral"}
+var kindNames = [...]string{"cross-sell", "upgrade", "downgrade", "retention", "win-back", "referral",
+	"raise-frequency", "extend-tenure", "data-sharing"}
 
 // String returns the kind's name.
 func (k OfferKind) String() string {
@@ -57,10 +82,34 @@ const (
 	RuleOfferRetention clv.Rule = "offer/retention"
 	RuleOfferWinBack   clv.Rule = "offer/win-back"
 	RuleOfferReferral  clv.Rule = "offer/referral"
+	// RuleOfferRaiseFrequency: uplift × margin of the extra purchases
+	// (capped by the potential-value gap) − cost.
+	RuleOfferRaiseFrequency clv.Rule = "offer/raise-frequency"
+	// RuleOfferExtendTenure: uplift × margin of the extra tenure − cost.
+	RuleOfferExtendTenure clv.Rule = "offer/extend-tenure"
+	// RuleOfferDataSharing: consent required; uplift × (partner's fee +
+	// churn effect × value) − cost.
+	RuleOfferDataSharing clv.Rule = "offer/data-sharing"
 )
 
 // kindRules is the rule of each offer kind, in OfferKind order.
-var kindRules = [...]clv.Rule{RuleOfferCrossSell, RuleOfferUpgrade, RuleOfferDowngrade, RuleOfferRetention, RuleOfferWinBack, RuleOfferReferral}
+var kindRules = [...]clv.Rule{RuleOfferCrossSell, RuleOfferUpgrade, RuleOfferDowngrade, RuleOfferRetention, RuleOfferWinBack, RuleOfferReferral,
+	RuleOfferRaiseFrequency, RuleOfferExtendTenure, RuleOfferDataSharing}
+
+// churnCounts reports whether the kind's expected value counts the churn
+// term ChurnReduction × Value: offers that change whether the customer
+// stays.
+func (k OfferKind) churnCounts() bool {
+	return k == Retention || k == Downgrade || k == WinBack || k == DataSharing
+}
+
+// Development reports whether the kind develops a customer — CrossSell,
+// Upgrade, RaiseFrequency: the offers whose margin change is capped by the
+// customer's potential-value gap (see Customer.PotentialValue).
+func (k OfferKind) Development() bool { return k == CrossSell || k == Upgrade || k == RaiseFrequency }
+
+// needsBuyer reports whether the kind needs a customer who has bought.
+func (k OfferKind) needsBuyer() bool { return k == RaiseFrequency || k == ExtendTenure }
 
 // Offer is an entry of the catalogue.
 type Offer struct {
@@ -97,6 +146,11 @@ type Offer struct {
 	// MinChurnRisk, when positive, restricts the offer to customers at least
 	// this likely to churn (a probability in [0, 1]).
 	MinChurnRisk float64
+	// Channels, when not empty, are the channels the offer can be made
+	// through, each with its contact cost and, when measured, its
+	// acceptance; Decide picks one per customer (see Channel). Empty means
+	// one unnamed channel: Cost and AcceptWith as they are.
+	Channels []Channel
 }
 
 func (o Offer) validate(i int) error {
@@ -119,6 +173,11 @@ func (o Offer) validate(i int) error {
 		return bad("ChurnReduction %v outside [-1, 1]", *o.ChurnReduction)
 	case !prob(o.MinChurnRisk):
 		return bad("MinChurnRisk %v outside [0, 1]", o.MinChurnRisk)
+	case o.Kind == DataSharing && !o.Partner:
+		return bad("a data-sharing offer shares data with a partner: set Partner")
+	}
+	if err := checkChannels(o.Channels, bad); err != nil {
+		return err
 	}
 	for _, p := range o.Phases {
 		if int(p) >= len(phaseNames) {
@@ -143,6 +202,35 @@ type Customer struct {
 	// ChurnRisk is the probability of churning (1 − P(alive), or from sBG),
 	// in [0, 1].
 	ChurnRisk float64
+	// PotentialValue, when known, is the lifetime value the customer would
+	// have if they bought like the customers one rung above them on the
+	// value ladder, in Value's currency and terms; nil means unknown. The
+	// customer-development article asks to grow "those with most value and
+	// potential", the lifecycle article to evaluate "current and potential
+	// value": a development offer (OfferKind.Development) counts its
+	// MarginChange only up to the gap PotentialValue − Value (nothing when
+	// the gap is not positive), since accepting one offer does not make a
+	// customer worth more than a customer one rung up, and PlanARD breaks
+	// ties towards the larger gaps. Each Decision shows the gap, and the
+	// cap when it bit.
+	//
+	// ladder.PotentialValues computes it: set it from a Potential only
+	// when Benchmarked. A customer on the top rung, or below a rung too
+	// thin to benchmark, has no known potential (nil, no cap), not a
+	// potential equal to their value, which would leave no room for any
+	// development offer.
+	PotentialValue *decimal.Decimal
+	// FirstChannel is the channel of the customer's first purchase (empty
+	// when unknown). When an offer has channels and the data do not say
+	// which is better — no channel-specific acceptance measured, or a tie
+	// on expected value — the decision uses it: "the channel of the first
+	// purchase is a good indication of the channel to offer the second"
+	// (the six-methods article).
+	FirstChannel string
+	// DataSharingConsent records the customer's consent to share their data
+	// with non-competing partners. False, the zero value, means no consent:
+	// no DataSharing offer is made, and the rejection says so.
+	DataSharingConsent bool
 }
 
 func (c Customer) validate() error {
@@ -164,6 +252,17 @@ type Decision struct {
 	Offer         Offer
 	ExpectedValue decimal.Decimal
 	Reason        clv.Explanation
+	// Channel is the channel chosen for an offer with Channels (empty
+	// otherwise); the reason's "channel" facts say why.
+	Channel string
+	// Cost is what making the offer costs, money ≥ 0: Offer.Cost plus the
+	// chosen channel's contact cost (zero for an offer rejected as
+	// ineligible, which chose no channel). It is what PlanARD takes from
+	// the budget.
+	Cost decimal.Decimal
+	// PotentialGap is the customer's PotentialValue − Value when the
+	// potential is known, nil otherwise.
+	PotentialGap *decimal.Decimal
 }
 
 // Decide ranks the eligible offers of the catalogue for a customer by
@@ -171,8 +270,13 @@ type Decision struct {
 //
 //	EV = (AcceptWith − AcceptWithout) × (MarginChange + ChurnReduction × Value) − Cost,
 //
-// where the churn term counts only for retention, downgrade and win-back
-// offers with a known ChurnReduction. The arithmetic is exact decimal
+// where the churn term counts only for retention, downgrade, win-back and
+// data-sharing offers with a known ChurnReduction, and a development offer
+// (cross-sell, upgrade, raise-frequency) counts MarginChange only up to the
+// customer's potential-value gap when PotentialValue is known. An offer
+// with Channels is valued through each channel — AcceptWith is the
+// channel's when measured, Cost adds the channel's contact cost — and made
+// through the one chosen by Channel's rule. The arithmetic is exact decimal
 // arithmetic on the inputs (probabilities enter as their shortest decimal
 // form), so the breakdown's terms add up to EV exactly and EV is linear in
 // the margin; round it for display. Offers with EV ≤ minEV are dropped.
@@ -180,6 +284,12 @@ type Decision struct {
 // catalogue's order. Ineligible offers come back in the second slice with
 // the reason they failed, for audits; every offer is in exactly one of the
 // two slices.
+//
+// Eligibility is checked fact by fact and stops at the first that fails:
+// for a data-sharing offer the customer's consent first, then the phase
+// (raising frequency or extending tenure needs a customer who has bought),
+// the offer's Phases and Segments, the products required and held, the
+// minimum churn risk and, for a downgrade, a known effect on churn.
 //
 // Offer IDs must be unique and non-empty, probabilities in [0, 1] and costs
 // non-negative; the customer needs an ID, a known phase and a churn risk in
@@ -225,20 +335,34 @@ func DecideAll(customers []Customer, catalogue []Offer, minEV decimal.Decimal) (
 	return out, nil
 }
 
+// leg is one way of making an offer: through one of its channels, or, for
+// an offer without channels, the one unnamed way. Everything that does not
+// depend on the customer is computed once.
+type leg struct {
+	name       string // the channel's name; empty without channels
+	measured   bool   // the channel's own acceptance is known
+	uplift     decimal.Decimal
+	upliftText string
+	contact    decimal.Decimal // the channel's contact cost
+	cost       decimal.Decimal // Offer.Cost + contact
+	marginTerm decimal.Decimal // uplift × MarginChange
+	base       decimal.Decimal // uplift × MarginChange − cost
+	perValue   decimal.Decimal // uplift × ChurnReduction, when it counts
+}
+
 // preparedOffer is an offer with what every evaluation needs computed once.
 type preparedOffer struct {
 	Offer
-	uplift     decimal.Decimal
-	upliftText string
-	marginTerm decimal.Decimal // uplift × MarginChange
-	base       decimal.Decimal // uplift × MarginChange − Cost
-	perValue   decimal.Decimal // uplift × ChurnReduction, when it counts
+	legs       []leg // by channel name; one unnamed leg without channels
+	measured   bool  // some channel's acceptance is known
 	rule       clv.Rule
 	phases     string   // the eligible phases, "active|new"
 	segments   string   // the eligible segments
 	holds      []string // "holds " + each required product
 	holdsOwn   string
 	minChurn   string
+	capMargin  bool // a development offer: the margin is capped by the potential gap
+	ownProduct bool // the offer's Product must not be held
 }
 
 func prepare(catalogue []Offer) ([]preparedOffer, error) {
@@ -252,13 +376,37 @@ func prepare(catalogue []Offer) ([]preparedOffer, error) {
 			return nil, fmt.Errorf("%w: offer %d: offer %s appears twice in the catalogue", ErrInvalidConfig, i, clip.Quote(o.ID))
 		}
 		seen[o.ID] = struct{}{}
-		p := preparedOffer{Offer: o, rule: kindRules[o.Kind],
-			uplift: decimal.NewFromFloat(o.AcceptWith).Sub(decimal.NewFromFloat(o.AcceptWithout))}
-		p.upliftText = p.uplift.String()
-		p.marginTerm = p.uplift.Mul(o.MarginChange)
-		p.base = p.marginTerm.Sub(o.Cost)
-		if o.ChurnReduction != nil && (o.Kind == Retention || o.Kind == Downgrade || o.Kind == WinBack) {
-			p.perValue = p.uplift.Mul(decimal.NewFromFloat(*o.ChurnReduction))
+		p := preparedOffer{Offer: o, rule: kindRules[o.Kind], capMargin: o.Kind.Development(),
+			ownProduct: o.Product != "" && (o.Kind == CrossSell || o.Kind == Upgrade || o.Kind == Downgrade)}
+		reduction := decimal.Zero
+		if o.ChurnReduction != nil && o.Kind.churnCounts() {
+			reduction = decimal.NewFromFloat(*o.ChurnReduction)
+		}
+		without := decimal.NewFromFloat(o.AcceptWithout)
+		newLeg := func(name string, accept *float64, contact decimal.Decimal) leg {
+			l := leg{name: name, measured: accept != nil, contact: contact, cost: o.Cost.Add(contact)}
+			with := o.AcceptWith
+			if accept != nil {
+				with = *accept
+			}
+			l.uplift = decimal.NewFromFloat(with).Sub(without)
+			l.upliftText = l.uplift.String()
+			l.marginTerm = l.uplift.Mul(o.MarginChange)
+			l.base = l.marginTerm.Sub(l.cost)
+			if !reduction.IsZero() {
+				l.perValue = l.uplift.Mul(reduction)
+			}
+			return l
+		}
+		if len(o.Channels) == 0 {
+			p.legs = []leg{newLeg("", nil, decimal.Zero)}
+		} else {
+			chs := slices.Clone(o.Channels)
+			slices.SortFunc(chs, func(a, b Channel) int { return strings.Compare(a.Name, b.Name) })
+			for _, ch := range chs {
+				p.legs = append(p.legs, newLeg(ch.Name, ch.AcceptWith, ch.Cost))
+				p.measured = p.measured || ch.AcceptWith != nil
+			}
 		}
 		names := make([]string, len(o.Phases))
 		for j, ph := range o.Phases {
@@ -283,7 +431,10 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 		if !audit {
 			// Fast path: test eligibility and value without building
 			// reasons; write them only for the offers chosen.
-			if !o.eligible(c) || !o.expectedValue(c).GreaterThan(minEV) {
+			if !o.eligible(c) {
+				continue
+			}
+			if j, _ := o.choose(c); !o.value(c, &o.legs[j]).ev.GreaterThan(minEV) {
 				continue
 			}
 			d, _ := evaluate(c, o, true)
@@ -315,9 +466,11 @@ func decide(c Customer, cat []preparedOffer, minEV decimal.Decimal, audit bool) 
 // the customer. It allocates nothing.
 func (o *preparedOffer) eligible(c Customer) bool {
 	switch {
-	case len(o.Phases) > 0 && !slices.Contains(o.Phases, c.Phase),
+	case o.Kind == DataSharing && !c.DataSharingConsent,
+		o.Kind.needsBuyer() && c.Phase == Prospect,
+		len(o.Phases) > 0 && !slices.Contains(o.Phases, c.Phase),
 		len(o.Segments) > 0 && !slices.Contains(o.Segments, c.Segment),
-		o.Product != "" && (o.Kind == CrossSell || o.Kind == Upgrade || o.Kind == Downgrade) && slices.Contains(c.Products, o.Product),
+		o.ownProduct && slices.Contains(c.Products, o.Product),
 		o.MinChurnRisk > 0 && c.ChurnRisk < o.MinChurnRisk,
 		o.Kind == Downgrade && o.ChurnReduction == nil:
 		return false
@@ -330,20 +483,94 @@ func (o *preparedOffer) eligible(c Customer) bool {
 	return true
 }
 
-// expectedValue is uplift × (margin change + churn reduction × value) − cost.
-func (o *preparedOffer) expectedValue(c Customer) decimal.Decimal {
-	if o.perValue.IsZero() {
-		return o.base
+// legValue is an offer's expected value for a customer through one leg, with
+// the margin term it counted and whether the potential-value gap capped it.
+type legValue struct {
+	ev, marginTerm, savedTerm decimal.Decimal
+	capped                    bool
+	headroom                  decimal.Decimal // max(gap, 0), when capped
+}
+
+// value is uplift × (margin counted + churn reduction × value) − cost
+// through leg l, where the margin counted is MarginChange, capped at the
+// potential-value gap for a development offer to a customer whose
+// potential is known.
+func (o *preparedOffer) value(c Customer, l *leg) legValue {
+	if o.capMargin && c.PotentialValue != nil {
+		headroom := c.PotentialValue.Sub(c.Value)
+		if headroom.Sign() < 0 {
+			headroom = decimal.Zero
+		}
+		if o.MarginChange.GreaterThan(headroom) {
+			// Development offers carry no churn term (churnCounts).
+			mt := l.uplift.Mul(headroom)
+			return legValue{ev: mt.Sub(l.cost), marginTerm: mt, savedTerm: decimal.Zero, capped: true, headroom: headroom}
+		}
 	}
-	return o.base.Add(o.perValue.Mul(c.Value))
+	v := legValue{ev: l.base, marginTerm: l.marginTerm, savedTerm: decimal.Zero}
+	if !l.perValue.IsZero() {
+		v.savedTerm = l.perValue.Mul(c.Value)
+		v.ev = v.ev.Add(v.savedTerm)
+	}
+	return v
+}
+
+// How Channel's rule chose a channel (the "channel chosen by" fact).
+const (
+	whyFirstNoData = "first-purchase channel, no acceptance measured by channel"
+	whyBest        = "highest expected value"
+	whyTieFirst    = "tie on expected value, first-purchase channel"
+	whyTieName     = "tie on expected value, first by name"
+)
+
+// choose returns the leg an offer is made through to c, and why.
+func (o *preparedOffer) choose(c Customer) (int, string) {
+	if len(o.Channels) == 0 {
+		return 0, ""
+	}
+	first := -1
+	if c.FirstChannel != "" {
+		first = slices.IndexFunc(o.legs, func(l leg) bool { return l.name == c.FirstChannel })
+	}
+	if !o.measured && first >= 0 {
+		return first, whyFirstNoData
+	}
+	best, bestEV, tie := -1, decimal.Zero, false
+	for j := range o.legs {
+		ev := o.value(c, &o.legs[j]).ev
+		if best < 0 {
+			best, bestEV = j, ev
+			continue
+		}
+		switch ev.Cmp(bestEV) {
+		case 1:
+			best, bestEV, tie = j, ev, false
+		case 0:
+			tie = true
+			if j == first {
+				best = j
+			}
+		}
+	}
+	switch {
+	case !tie:
+		return best, whyBest
+	case best == first:
+		return best, whyTieFirst
+	}
+	return best, whyTieName
 }
 
 // evaluate checks eligibility fact by fact, stopping at the first that
 // fails, and computes the expected value of an eligible offer, with the
-// reasons when record is set. It must agree with eligible and
-// expectedValue (a property test checks it).
+// reasons when record is set. It must agree with eligible, choose and
+// value (a property test checks it).
 func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	d := Decision{Customer: c.ID, Offer: o.Offer, Reason: clv.Explanation{Rule: o.rule}}
+	if c.PotentialValue != nil {
+		gap := c.PotentialValue.Sub(c.Value)
+		d.PotentialGap = &gap
+	}
 	fact := func(name, value string, op clv.Op, limit string, held bool) bool {
 		if record {
 			d.Reason.Facts = append(d.Reason.Facts, clv.Fact{Name: name, Value: value, Op: op, Limit: limit, Held: held})
@@ -357,7 +584,14 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 		fmtRisk = func(float64) string { return "" }
 	}
 	ok := true
-	if len(o.Phases) > 0 {
+	if o.Kind == DataSharing {
+		// No consent, no offer: the first fact of the audit trail.
+		ok = fact("consents to sharing data with partners", fmtBool(c.DataSharingConsent), clv.OpEqual, "true", c.DataSharingConsent)
+	}
+	if ok && o.Kind.needsBuyer() {
+		ok = fact("phase", c.Phase.String(), clv.OpNotEqual, Prospect.String(), c.Phase != Prospect)
+	}
+	if ok && len(o.Phases) > 0 {
 		ok = fact("phase", c.Phase.String(), clv.OpIn, o.phases, slices.Contains(o.Phases, c.Phase))
 	}
 	if ok && len(o.Segments) > 0 {
@@ -369,7 +603,7 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 			ok = fact(o.holds[i], fmtBool(held), clv.OpEqual, "true", held)
 		}
 	}
-	if ok && o.Product != "" && (o.Kind == CrossSell || o.Kind == Upgrade || o.Kind == Downgrade) {
+	if ok && o.ownProduct {
 		held := slices.Contains(c.Products, o.Product)
 		ok = fact(o.holdsOwn, fmtBool(held), clv.OpEqual, "false", !held)
 	}
@@ -384,20 +618,42 @@ func evaluate(c Customer, o *preparedOffer, record bool) (Decision, bool) {
 	if !ok {
 		return d, false
 	}
-	savedTerm := decimal.Zero
-	if !o.perValue.IsZero() {
-		savedTerm = o.perValue.Mul(c.Value)
-	}
-	d.ExpectedValue = o.expectedValue(c)
+	j, why := o.choose(c)
+	l := &o.legs[j]
+	v := o.value(c, l)
+	d.ExpectedValue, d.Cost, d.Channel = v.ev, l.cost, l.name
 	if !record {
 		return d, true
 	}
+	if o.capMargin && d.PotentialGap != nil {
+		fact("potential value gap", d.PotentialGap.String(), "", "", true)
+	}
+	if len(o.Channels) > 0 {
+		for k := range o.legs {
+			fact("expected value via "+o.legs[k].name, o.value(c, &o.legs[k]).ev.String(), "", "", true)
+		}
+		first := c.FirstChannel
+		if first == "" {
+			first = "none"
+		}
+		fact("first-purchase channel", first, "", "", true)
+		fact("channel acceptance measured", fmtBool(l.measured), "", "", true)
+		fact("channel", l.name, "", "", true)
+		fact("channel chosen by", why, "", "", true)
+	}
+	marginName := "uplift × margin change"
+	if v.capped {
+		marginName = "uplift × margin change capped at the potential value gap " + v.headroom.String()
+	}
 	d.Reason.Terms = []clv.Term{
-		{Name: "uplift × margin change", Amount: o.marginTerm},
-		{Name: "uplift × churn value saved", Amount: savedTerm},
+		{Name: marginName, Amount: v.marginTerm},
+		{Name: "uplift × churn value saved", Amount: v.savedTerm},
 		{Name: "cost", Amount: o.Cost.Neg()},
 	}
-	fact("uplift", o.upliftText, "", "", true)
+	if len(o.Channels) > 0 {
+		d.Reason.Terms = append(d.Reason.Terms, clv.Term{Name: "contact cost via " + l.name, Amount: l.contact.Neg()})
+	}
+	fact("uplift", l.upliftText, "", "", true)
 	return d, true
 }
 

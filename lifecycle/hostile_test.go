@@ -96,14 +96,29 @@ func genHostileOffers(t *rapid.T) []Offer {
 		if rapid.Bool().Draw(t, "phases") {
 			o.Phases = []Phase{Phase(rapid.IntRange(0, 9).Draw(t, "phase"))}
 		}
+		o.Partner = rapid.Bool().Draw(t, "partner")
+		o.Channels = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Channel {
+			ch := Channel{Name: rapid.SampledFrom([]string{"", "web", "phone", longID}).Draw(t, "channel"), Cost: genDecimal(t, "contact")}
+			if rapid.Bool().Draw(t, "measured") {
+				v := genProb(t, "accept")
+				ch.AcceptWith = &v
+			}
+			return ch
+		}), 0, 3).Draw(t, "channels")
 		return o
 	}), 0, 5).Draw(t, "catalogue")
 }
 
 func genHostileCustomer(t *rapid.T) Customer {
-	return Customer{ID: rapid.SampledFrom([]string{"c1", "c2", "", longID}).Draw(t, "customer"), Phase: Phase(rapid.IntRange(0, 9).Draw(t, "phase")),
+	c := Customer{ID: rapid.SampledFrom([]string{"c1", "c2", "", longID}).Draw(t, "customer"), Phase: Phase(rapid.IntRange(0, 9).Draw(t, "phase")),
 		Products: rapid.SliceOfN(rapid.SampledFrom([]string{"a", "b"}), 0, 2).Draw(t, "held"),
-		Value:    genDecimal(t, "value"), ChurnRisk: genProb(t, "risk")}
+		Value:    genDecimal(t, "value"), ChurnRisk: genProb(t, "risk"),
+		FirstChannel: rapid.SampledFrom([]string{"", "web", longID}).Draw(t, "first"), DataSharingConsent: rapid.Bool().Draw(t, "consent")}
+	if rapid.Bool().Draw(t, "potentialKnown") {
+		p := genDecimal(t, "potential")
+		c.PotentialValue = &p
+	}
+	return c
 }
 
 // checkErr asserts that an error wraps one of the package's sentinels (or
@@ -127,10 +142,18 @@ func nonNegative(t *rapid.T, fn string, d decimal.Decimal) {
 // often hostile, inputs: none may panic, and each returns an error or a
 // result that keeps its documented invariants.
 func hostile(t *rapid.T) {
-	for _, k := range []OfferKind{CrossSell, Referral, OfferKind(rapid.IntRange(0, 255).Draw(t, "kindValue"))} {
-		if k.String() == "" {
-			t.Fatal("empty OfferKind name")
+	for _, k := range []OfferKind{CrossSell, Referral, DataSharing, OfferKind(rapid.IntRange(0, 255).Draw(t, "kindValue"))} {
+		if k.String() == "" || k.Lever().String() == "" {
+			t.Fatal("empty OfferKind or Lever name")
 		}
+	}
+	if Lever(rapid.IntRange(0, 255).Draw(t, "leverValue")).String() == "" || ARDMethod(rapid.IntRange(0, 255).Draw(t, "methodValue")).String() == "" {
+		t.Fatal("empty Lever or ARDMethod name")
+	}
+	monthLoc := genLoc(t)
+	m := MonthOf(genTime(t, "monthOf"), monthLoc)
+	if m.String() == "" || MonthOf(m.Start(monthLoc), monthLoc) != m {
+		t.Fatalf("month %v does not start in itself", m)
 	}
 	if Phase(rapid.IntRange(0, 255).Draw(t, "phaseValue")).String() == "" || Timing(rapid.IntRange(0, 255).Draw(t, "timingValue")).String() == "" {
 		t.Fatal("empty name")
@@ -388,6 +411,39 @@ func hostile(t *rapid.T) {
 		checkErr(t, "Apply", err)
 	} else if len(kept)+len(blocked) != len(decisions) {
 		t.Fatalf("%d kept + %d blocked of %d", len(kept), len(blocked), len(decisions))
+	}
+
+	// The ARD plan, on the decisions above and hostile campaigns.
+	campaigns := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Campaign {
+		return Campaign{ID: genID(t, "campaign"), CAC: genDecimal(t, "cac"), Customers: genFloat(t, "expected"), LTV: genDecimal(t, "ltv")}
+	}), 0, 3).Draw(t, "campaigns")
+	budget := genDecimal(t, "budget")
+	if plan, err := PlanARD(budget, campaigns, decisions, ARDOptions{MinLTVToCAC: genFloat(t, "minLTVCAC")}); err != nil {
+		checkErr(t, "PlanARD", err)
+	} else if plan.Cost.GreaterThan(budget) || plan.Gap().Sign() < 0 || len(plan.Chosen)+len(plan.Left) != len(campaigns)+len(decisions) {
+		t.Fatalf("plan %+v", plan)
+	}
+
+	// Cohorts.
+	cb, err := NewCohortBuilder(CohortOptions{End: genTime(t, "cohortEnd"), Location: genLoc(t), Margin: genFloat(t, "cohortMargin")})
+	if err != nil {
+		checkErr(t, "NewCohortBuilder", err)
+		cb = &CohortBuilder{}
+	}
+	if err := cb.AddAll(slices.Values(genTransactions(t))); err != nil {
+		checkErr(t, "AddAll", err)
+	}
+	if err := cb.Merge(cb); err != nil {
+		checkErr(t, "Merge", err)
+	}
+	if r, err := cb.Report(map[Month]decimal.Decimal{m: genDecimal(t, "spend")}); err != nil {
+		checkErr(t, "Report", err)
+	} else {
+		for _, p := range r.RetentionCurve() {
+			if !(p.Retention >= 0 && p.Retention <= 1) {
+				t.Fatalf("retention %v", p.Retention)
+			}
+		}
 	}
 }
 

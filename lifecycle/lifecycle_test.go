@@ -394,26 +394,50 @@ func genOffers(t *rapid.T) []Offer {
 	n := rapid.IntRange(1, 12).Draw(t, "offers")
 	out := make([]Offer, n)
 	for i := range out {
-		o := Offer{ID: fmt.Sprintf("o%02d", i), Kind: OfferKind(rapid.IntRange(0, 5).Draw(t, "kind")),
+		o := Offer{ID: fmt.Sprintf("o%02d", i), Kind: OfferKind(rapid.IntRange(0, len(kindNames)-1).Draw(t, "kind")),
 			Product:      rapid.SampledFrom([]string{"", "a", "b", "c"}).Draw(t, "product"),
 			MarginChange: decimal.New(rapid.Int64Range(-5000, 20000).Draw(t, "margin"), -2),
 			Cost:         decimal.New(rapid.Int64Range(0, 1000).Draw(t, "cost"), -2),
 			AcceptWith:   rapid.Float64Range(0, 1).Draw(t, "with"), AcceptWithout: rapid.Float64Range(0, 1).Draw(t, "without")}
+		o.Partner = o.Kind == DataSharing
 		if rapid.Bool().Draw(t, "effect") {
 			o.ChurnReduction = ptr(rapid.Float64Range(-0.2, 0.8).Draw(t, "reduction"))
 		}
 		if rapid.Bool().Draw(t, "phases") {
 			o.Phases = []Phase{Phase(rapid.IntRange(0, 6).Draw(t, "phase"))}
 		}
+		o.Channels = genChannels(t)
 		out[i] = o
 	}
 	return out
 }
 
+// genChannels draws up to three channels with distinct names, costs in
+// cents (often equal, to exercise the tie rules) and acceptance measured or
+// not.
+func genChannels(t *rapid.T) []Channel {
+	names := rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"phone", "store", "web"}), 0, 3, func(s string) string { return s }).Draw(t, "channels")
+	out := make([]Channel, len(names))
+	for i, name := range names {
+		out[i] = Channel{Name: name, Cost: decimal.New(rapid.SampledFrom([]int64{0, 50, 200}).Draw(t, "contact"), -2)}
+		if rapid.Bool().Draw(t, "measured") {
+			out[i].AcceptWith = ptr(rapid.SampledFrom([]float64{0, 0.1, 0.35, 1}).Draw(t, "accept"))
+		}
+	}
+	return out
+}
+
 func genCustomer(t *rapid.T) Customer {
-	return Customer{ID: "c", Phase: Phase(rapid.IntRange(0, 6).Draw(t, "phase")),
+	c := Customer{ID: "c", Phase: Phase(rapid.IntRange(0, 6).Draw(t, "phase")),
 		Products: rapid.SliceOfDistinct(rapid.SampledFrom([]string{"a", "b", "c"}), func(s string) string { return s }).Draw(t, "held"),
-		Value:    decimal.New(rapid.Int64Range(0, 1e6).Draw(t, "value"), -2), ChurnRisk: rapid.Float64Range(0, 1).Draw(t, "risk")}
+		Value:    decimal.New(rapid.Int64Range(0, 1e6).Draw(t, "value"), -2), ChurnRisk: rapid.Float64Range(0, 1).Draw(t, "risk"),
+		FirstChannel:       rapid.SampledFrom([]string{"", "phone", "store", "web", "app"}).Draw(t, "first"),
+		DataSharingConsent: rapid.Bool().Draw(t, "consent")}
+	if rapid.Bool().Draw(t, "potentialKnown") {
+		p := decimal.New(rapid.Int64Range(0, 2e6).Draw(t, "potential"), -2)
+		c.PotentialValue = &p
+	}
+	return c
 }
 
 func TestPropDecideInvariants(t *testing.T) {
@@ -447,9 +471,11 @@ func TestPropDecideInvariants(t *testing.T) {
 				t.Fatalf("downgrade without a churn effect recommended")
 			}
 		}
-		// EV is linear in the margin: EV(2m) − EV(m) = EV(m) − EV(0).
+		// EV is linear in the margin through one channel: EV(2m) − EV(m) =
+		// EV(m) − EV(0). (Through several it is the best of linear
+		// functions, which is convex.)
 		o := cat[0]
-		o.Phases, o.Product, o.Kind = nil, "", Referral
+		o.Phases, o.Product, o.Kind, o.Channels = nil, "", Referral, o.Channels[:min(1, len(o.Channels))]
 		ev := func(m decimal.Decimal) decimal.Decimal {
 			o.MarginChange = m
 			p, err := prepare([]Offer{o})

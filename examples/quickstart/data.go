@@ -6,9 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // The built-in data: a shop selling a starter kit, refills, a premium kit,

@@ -3,7 +3,8 @@
 //
 //	summarise → fit BG/NBD and Gamma-Gamma → check them on a holdout period →
 //	customer lifetime value → lifecycle phases and RFM segments → ladder rungs
-//	and migration → next best actions and a P.E.S.C.A. plan
+//	and migration → next best actions and a P.E.S.C.A. plan → cohorts by
+//	acquisition month, with a retention chart
 //
 // It writes its charts as SVG files to the -out folder.
 //
@@ -318,8 +319,18 @@ func report(w *bufio.Writer, c config) error {
 		fmt.Fprintf(w, "  nothing planned for: %v\n", c.Plan.Missing)
 	}
 
-	// 7. Charts.
-	section(w, "7. Charts")
+	// 7. Never stop measuring: cohorts by acquisition month.
+	section(w, "7. Cohorts by acquisition month")
+	spend := decimal.Zero
+	if c.in == "" {
+		spend = decimal.NewFromInt(int64(4 * c.customers / 3)) // about 16 a customer acquired
+	}
+	if err := cohorts(w, log, end, spend); err != nil {
+		return err
+	}
+
+	// 8. Charts.
+	section(w, "8. Charts")
 	files, err := charts(c.out, bg, bgCal, whole, ho, s, byCustomer, ids, end, rungNames, flow)
 	if err != nil {
 		return err
