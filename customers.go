@@ -67,6 +67,15 @@ type Options struct {
 	// placement: no grace from an earlier rung) with their lifetime value as
 	// the predicted value.
 	Ladder *ladder.Ladder
+	// Potential configures the customers' potential values on the ladder
+	// (see ladder.Ladder.PotentialValues); the zero value benchmarks each
+	// rung by its median customer, from rungs of at least
+	// ladder.DefaultMinCustomers customers.
+	Potential ladder.PotentialOptions
+	// DataSharingConsent lists the customers who have consented to their
+	// data being shared with non-competing partners: only they are offered
+	// lifecycle.DataSharing offers.
+	DataSharingConsent []string
 	// Planner, when set, plans every customer's next P.E.S.C.A. steps as of
 	// End from their phase, rung, segment and purchases. Its Location is
 	// replaced by Options.Location, so days agree with the rest of the base.
@@ -117,6 +126,11 @@ type Customer struct {
 	// without Options.Ladder).
 	Rung       int
 	RungReason clv.Explanation
+	// Potential is the customer's potential value on the ladder — their
+	// lifetime value if they bought like the typical customer one rung
+	// above — with the gap to Value and the reason; nil without
+	// Options.Ladder. Development offers are capped by a benchmarked gap.
+	Potential *ladder.Potential
 	// Plan is the customer's next P.E.S.C.A. steps, each with its reasons
 	// (empty without Options.Planner).
 	Plan pesca.Plan
@@ -263,13 +277,23 @@ func Build(ctx context.Context, purchases iter.Seq[clv.Purchase], opts Options) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Each customer's own purchases, for the ladder and the plans.
+	own := map[string][]clv.Purchase{}
+	if opts.Ladder != nil || opts.Planner != nil {
+		for _, p := range all {
+			own[p.Customer] = append(own[p.Customer], p)
+		}
+	}
+	if err := b.rungs(own, loc, opts); err != nil {
+		return nil, err
+	}
 	if err := b.lifecycle(all, cfg, opts); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := b.rungsAndPlans(all, loc, opts); err != nil {
+	if err := b.plans(own, loc, opts); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -387,42 +411,51 @@ func resolve(opts Options) (config, error) {
 	return c, nil
 }
 
-// rungsAndPlans places customers on the ladder and plans their next steps,
-// when the options ask for them.
-func (b *Base) rungsAndPlans(all []clv.Purchase, loc *time.Location, opts Options) error {
+// rungs places customers on the ladder, with their potential value, when
+// the options ask for it.
+func (b *Base) rungs(own map[string][]clv.Purchase, loc *time.Location, opts Options) error {
 	for j := range b.Customers {
 		b.Customers[j].Rung = ladder.NoRung
 	}
-	if opts.Ladder == nil && opts.Planner == nil {
+	if opts.Ladder == nil {
 		return nil
 	}
-	// Each customer's own purchases, in ID order (the base's order).
-	own := map[string][]clv.Purchase{}
-	for _, p := range all {
-		own[p.Customer] = append(own[p.Customer], p)
-	}
-	planner := pesca.Planner{}
-	if opts.Planner != nil {
-		planner = *opts.Planner
-		planner.Location = loc
-	}
+	values := make([]ladder.RungValue, len(b.Customers))
 	for j := range b.Customers {
 		c := &b.Customers[j]
-		if opts.Ladder != nil {
-			pl, err := opts.Ladder.Place(ladder.Activity{Customer: c.ID, Purchases: own[c.ID], Value: c.Value}, nil, opts.End, loc)
-			if err != nil {
-				return err
-			}
-			c.Rung, c.RungReason = pl.Rung, pl.Reason
+		pl, err := opts.Ladder.Place(ladder.Activity{Customer: c.ID, Purchases: own[c.ID], Value: c.Value}, nil, opts.End, loc)
+		if err != nil {
+			return err
 		}
-		if opts.Planner != nil {
-			rung := max(c.Rung, 0)
-			plan, err := planner.Plan(pesca.Profile{ID: c.ID, Phase: c.Phase, Rung: rung, Segment: c.Segment, Purchases: own[c.ID]}, opts.End)
-			if err != nil {
-				return err
-			}
-			c.Plan = plan
+		c.Rung, c.RungReason = pl.Rung, pl.Reason
+		values[j] = ladder.RungValue{Customer: c.ID, Rung: c.Rung, Value: c.Value}
+	}
+	pot, err := opts.Ladder.PotentialValues(values, opts.Potential)
+	if err != nil {
+		return err
+	}
+	for j := range b.Customers {
+		p := pot.Customers[j]
+		b.Customers[j].Potential = &p
+	}
+	return nil
+}
+
+// plans plans every customer's next steps when the options ask for it.
+func (b *Base) plans(own map[string][]clv.Purchase, loc *time.Location, opts Options) error {
+	if opts.Planner == nil {
+		return nil
+	}
+	planner := *opts.Planner
+	planner.Location = loc
+	for j := range b.Customers {
+		c := &b.Customers[j]
+		rung := max(c.Rung, 0)
+		plan, err := planner.Plan(pesca.Profile{ID: c.ID, Phase: c.Phase, Rung: rung, Segment: c.Segment, Purchases: own[c.ID]}, opts.End)
+		if err != nil {
+			return err
 		}
+		c.Plan = plan
 	}
 	return nil
 }
@@ -471,10 +504,19 @@ func (b *Base) lifecycle(all []clv.Purchase, cfg config, opts Options) error {
 	if opts.Offers == nil {
 		return nil
 	}
+	consent := map[string]bool{}
+	for _, id := range opts.DataSharingConsent {
+		consent[id] = true
+	}
 	cs := make([]lifecycle.Customer, len(b.Customers))
 	for j, c := range b.Customers {
 		cs[j] = lifecycle.Customer{ID: c.ID, Phase: c.Phase, Segment: c.Segment, Products: c.Products,
-			Value: c.Value, ChurnRisk: 1 - c.ProbabilityAlive}
+			Value: c.Value, ChurnRisk: 1 - c.ProbabilityAlive, FirstChannel: c.FirstChannel, DataSharingConsent: consent[c.ID]}
+		// A gap is only known where the rung above was a benchmark: an
+		// unknown one must not block development offers.
+		if c.Potential != nil && c.Potential.Benchmarked {
+			cs[j].PotentialValue = &c.Potential.Potential
+		}
 	}
 	chosen, err := lifecycle.DecideAll(cs, opts.Offers, opts.MinOfferValue)
 	if err != nil {

@@ -220,3 +220,55 @@ func TestBaseRungsAndPlans(t *testing.T) {
 		t.Errorf("rung beyond the ladder: %v", err)
 	}
 }
+
+// The ladder's potential values reach the customer view and cap
+// development offers where the rung above is a benchmark; data-sharing
+// offers go only to customers who consented.
+func TestBasePotentialAndConsent(t *testing.T) {
+	ps := cdnowPurchases(t)
+	l, err := ladder.NewLadder([]ladder.Rung{
+		{Name: "occasional"},
+		{Name: "regular", MinPurchases: 3},
+		{Name: "best", MinPurchases: 6, MinSpend: decimal.NewFromInt(300)},
+	}, ladder.LadderOptions{WindowDays: 365})
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalogue := []lifecycle.Offer{
+		{ID: "more-often", Kind: lifecycle.RaiseFrequency, MarginChange: decimal.NewFromInt(1000), AcceptWith: 0.3, AcceptWithout: 0.1},
+		{ID: "partner-deals", Kind: lifecycle.DataSharing, Partner: true, MarginChange: decimal.NewFromInt(3), AcceptWith: 0.5},
+	}
+	consented := []string{"0001", "0002", "0003"}
+	b, err := Build(context.Background(), slices.Values(ps), Options{End: cdnowEnd, Unit: clv.UnitWeek, Ladder: l, Offers: catalogue, DataSharingConsent: consented})
+	if err != nil {
+		t.Fatal(err)
+	}
+	capped, shared := 0, 0
+	for _, c := range b.Customers {
+		if c.Potential == nil || c.Potential.Customer != c.ID || c.Potential.Rung != c.Rung || c.Potential.Gap.Sign() < 0 {
+			t.Fatalf("%s: potential %+v", c.ID, c.Potential)
+		}
+		for _, d := range c.Offers {
+			switch d.Offer.ID {
+			case "partner-deals":
+				if !slices.Contains(consented, c.ID) {
+					t.Errorf("%s: a data-sharing offer without consent", c.ID)
+				}
+				shared++
+			case "more-often":
+				if c.Potential.Benchmarked && d.PotentialGap == nil {
+					t.Errorf("%s: benchmarked gap %s not used", c.ID, c.Potential.Gap)
+				}
+				if d.PotentialGap != nil {
+					capped++
+				}
+			}
+		}
+	}
+	if capped == 0 {
+		t.Error("no development offer was measured against a potential-value gap")
+	}
+	if shared != len(consented) {
+		t.Errorf("%d data-sharing offers for %d consenting customers", shared, len(consented))
+	}
+}
