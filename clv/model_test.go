@@ -3,6 +3,7 @@ package clv
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -178,6 +179,8 @@ func TestModelJSONRoundTrip(t *testing.T) {
 func FuzzUnmarshalModel(f *testing.F) {
 	f.Add([]byte(`{"version":1,"model":"bgnbd","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4}}`))
 	f.Add([]byte(`{"model":"pnbd","params":{"r":0.5,"alpha":10,"s":0.6,"beta":11}}`))
+	f.Add([]byte(`{"model":"pnbd","params":{"r":0.5,"alpha":10,"s":0.6,"beta":11},"unit":"week","covariates":{"purchase":{"z":0.3},"dropout":{"z":-1}},"covariate_order":["z"]}`))
+	f.Add([]byte(`{"model":"bgnbd","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4},"covariates":{"purchase":{"x":1,"y":0},"a":{"x":0,"y":0},"b":{"y":2,"x":1e300}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, _, err := UnmarshalModel(b)
 		if err != nil {
@@ -185,6 +188,23 @@ func FuzzUnmarshalModel(f *testing.F) {
 		}
 		if err := m.Validate(); err != nil {
 			t.Fatalf("UnmarshalModel accepted an invalid model: %v", err)
+		}
+		if cm, ok := m.(CovariateModel); ok {
+			// Written back and read again, the same coefficients in the
+			// same order; a customer's own model is valid or an error.
+			out, err := MarshalModel(cm, nil)
+			if err != nil {
+				t.Fatalf("MarshalModel(%+v): %v", cm, err)
+			}
+			back, _, err := UnmarshalModel(out)
+			if err != nil || !slices.Equal(back.(CovariateModel).Covariates(), cm.Covariates()) {
+				t.Fatalf("round trip of %s: %v", out, err)
+			}
+			z := make([]float64, len(cm.Covariates()))
+			if c, err := cm.For(z); err == nil && c.Validate() != nil {
+				t.Fatalf("For gave an invalid model %+v", c)
+			}
+			return
 		}
 		tm, ok := m.(TransactionModel)
 		if !ok {
