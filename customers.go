@@ -352,6 +352,14 @@ func resolve(opts Options) (config, error) {
 			return config{}, err
 		}
 	}
+	if opts.Potential != (ladder.PotentialOptions{}) {
+		if opts.Ladder == nil {
+			return badIn(ladder.ErrInvalidConfig, "Potential is set but there is no Ladder to measure it on")
+		}
+		if err := opts.Potential.Validate(); err != nil {
+			return config{}, fmt.Errorf("%w: Build: Potential: %w", clv.ErrInvalidOptions, err)
+		}
+	}
 	if opts.Phases != nil {
 		if err := opts.Phases.Validate(); err != nil {
 			return config{}, fmt.Errorf("%w: Build: Phases: %w", clv.ErrInvalidOptions, err)

@@ -1205,3 +1205,23 @@ func TestHostileRapidFittedSpend(t *testing.T) {
 		}
 	})
 }
+
+// Potential-value options are checked before anything is read.
+func TestBuildChecksPotentialOptions(t *testing.T) {
+	l, err := ladder.NewLadder([]ladder.Rung{{Name: "one"}, {Name: "two", MinPurchases: 2}}, ladder.LadderOptions{WindowDays: 365})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	unread := func(yield func(clv.Purchase) bool) { t.Fatal("purchases read before the options were checked") }
+	for name, opts := range map[string]Options{
+		"quantile 2":           {End: end, Ladder: l, Potential: ladder.PotentialOptions{Quantile: 2}},
+		"negative minimum":     {End: end, Ladder: l, Potential: ladder.PotentialOptions{MinCustomers: -1}},
+		"potential, no ladder": {End: end, Potential: ladder.PotentialOptions{Quantile: 0.5}},
+	} {
+		_, err := Build(context.Background(), unread, opts)
+		if !errors.Is(err, clv.ErrInvalidOptions) || !errors.Is(err, ladder.ErrInvalidConfig) || !strings.Contains(err.Error(), "Potential") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

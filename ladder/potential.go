@@ -107,6 +107,18 @@ const (
 	RulePotentialTooFew clv.Rule = "ladder/potential-too-few"
 )
 
+// Validate reports options PotentialValues refuses: a negative
+// MinCustomers or a Quantile outside (0, 1] (zero is the default).
+func (o PotentialOptions) Validate() error {
+	if o.MinCustomers < 0 {
+		return fmt.Errorf("%w: PotentialOptions.MinCustomers %d is negative", ErrInvalidConfig, o.MinCustomers)
+	}
+	if o.Quantile != 0 && !(o.Quantile > 0 && o.Quantile <= 1) {
+		return fmt.Errorf("%w: PotentialOptions.Quantile %v outside (0, 1]", ErrInvalidConfig, o.Quantile)
+	}
+	return nil
+}
+
 // PotentialValues computes every customer's potential value and the gap
 // between it and their current value. It answers the cross-sell article's
 // commitment to "evaluar su valor actual y potencial" — evaluate each
@@ -138,19 +150,16 @@ func (l *Ladder) PotentialValues(customers []RungValue, opts PotentialOptions) (
 	if l == nil || len(l.rungs) == 0 {
 		return Potentials{}, fmt.Errorf("%w: PotentialValues on a nil or zero Ladder (build one with NewLadder)", ErrInvalidConfig)
 	}
+	if err := opts.Validate(); err != nil {
+		return Potentials{}, err
+	}
 	minN := opts.MinCustomers
 	if minN == 0 {
 		minN = DefaultMinCustomers
 	}
-	if minN < 0 {
-		return Potentials{}, fmt.Errorf("%w: PotentialOptions.MinCustomers %d is negative", ErrInvalidConfig, opts.MinCustomers)
-	}
 	q := opts.Quantile
 	if q == 0 {
 		q = 0.5
-	}
-	if !(q > 0 && q <= 1) {
-		return Potentials{}, fmt.Errorf("%w: PotentialOptions.Quantile %v outside (0, 1]", ErrInvalidConfig, opts.Quantile)
 	}
 	top := len(l.rungs) - 1
 	byRung := make([][]decimal.Decimal, len(l.rungs))
