@@ -2,6 +2,7 @@ package clv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -36,20 +37,28 @@ type Covariates struct {
 // Validate reports names that are empty or repeated, and rows of the wrong
 // length or with a value that is not finite, naming the row and column.
 func (c Covariates) Validate() error {
-	if len(c.Names) == 0 {
-		return fmt.Errorf("%w: covariates without names", ErrInvalidOptions)
-	}
-	for i, n := range c.Names {
-		if n == "" {
-			return fmt.Errorf("%w: covariate %d has an empty name", ErrInvalidOptions, i)
-		}
-		if slices.Contains(c.Names[:i], n) {
-			return fmt.Errorf("%w: covariate %s appears twice", ErrInvalidOptions, clip.Quote(n))
-		}
+	if err := checkNames(c.Names); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidOptions, err)
 	}
 	for i, row := range c.Values {
 		if err := checkCovariateRow(c.Names, row); err != nil {
 			return fmt.Errorf("row %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// checkNames reports covariate names that are missing, empty or repeated.
+func checkNames(names []string) error {
+	if len(names) == 0 {
+		return errors.New("covariates without names")
+	}
+	for i, n := range names {
+		if n == "" {
+			return fmt.Errorf("covariate %d has an empty name", i)
+		}
+		if slices.Contains(names[:i], n) {
+			return fmt.Errorf("covariate %s appears twice", clip.Quote(n))
 		}
 	}
 	return nil
@@ -148,6 +157,9 @@ func (m BGNBDCovariates) For(z []float64) (TransactionModel, error) {
 	if err := checkCovariateRow(m.Names, z); err != nil {
 		return nil, err
 	}
+	if err := checkLengths(m.Names, m.Groups(), m.Purchase, m.DropoutA, m.DropoutB); err != nil {
+		return nil, err
+	}
 	c := m.Base
 	c.Alpha *= math.Exp(-dot(m.Purchase, z))
 	c.A *= math.Exp(dot(m.DropoutA, z))
@@ -209,6 +221,9 @@ func (m ParetoNBDCovariates) For(z []float64) (TransactionModel, error) {
 	if err := checkCovariateRow(m.Names, z); err != nil {
 		return nil, err
 	}
+	if err := checkLengths(m.Names, m.Groups(), m.Purchase, m.Dropout); err != nil {
+		return nil, err
+	}
 	c := m.Base
 	c.Alpha *= math.Exp(-dot(m.Purchase, z))
 	c.Beta *= math.Exp(-dot(m.Dropout, z))
@@ -243,17 +258,27 @@ func coefficientMap(names, groups []string, group string, coefs ...[]float64) ma
 // checkCoefficients reports bad names, or a group without one finite
 // coefficient per name.
 func checkCoefficients(names, groups []string, coefs ...[]float64) error {
-	if err := (Covariates{Names: names}).Validate(); err != nil {
+	if err := checkNames(names); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidParams, err)
 	}
+	if err := checkLengths(names, groups, coefs...); err != nil {
+		return err
+	}
 	for g, c := range coefs {
-		if len(c) != len(names) {
-			return fmt.Errorf("%w: %d %s coefficients for %d covariates", ErrInvalidParams, len(c), groups[g], len(names))
-		}
 		for i, v := range c {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("%w: %s coefficient of %s = %v, want a finite number", ErrInvalidParams, groups[g], clip.Quote(names[i]), v)
 			}
+		}
+	}
+	return nil
+}
+
+// checkLengths reports a group without one coefficient per name.
+func checkLengths(names, groups []string, coefs ...[]float64) error {
+	for g, c := range coefs {
+		if len(c) != len(names) {
+			return fmt.Errorf("%w: %d %s coefficients for %d covariates", ErrInvalidParams, len(c), groups[g], len(names))
 		}
 	}
 	return nil
@@ -542,7 +567,7 @@ func FitBGNBDCovariates(ctx context.Context, data []Pattern, cov Covariates, opt
 		return BGNBDCovariates{}, rep, err
 	}
 	out := BGNBDCovariates{Base: bgnbdModel.build(p[:4]).(BGNBD), Names: slices.Clone(cov.Names),
-		Purchase: p[4 : 4+m], DropoutA: p[4+m : 4+2*m], DropoutB: p[4+2*m:]}
+		Purchase: slices.Clone(p[4 : 4+m]), DropoutA: slices.Clone(p[4+m : 4+2*m]), DropoutB: slices.Clone(p[4+2*m:])}
 	out.Base.Unit = opts.Unit
 	return out, rep, err
 }
@@ -566,7 +591,7 @@ func FitParetoNBDCovariates(ctx context.Context, data []Pattern, cov Covariates,
 		return ParetoNBDCovariates{}, rep, err
 	}
 	out := ParetoNBDCovariates{Base: pnbdModel.build(p[:4]).(ParetoNBD), Names: slices.Clone(cov.Names),
-		Purchase: p[4 : 4+m], Dropout: p[4+m:]}
+		Purchase: slices.Clone(p[4 : 4+m]), Dropout: slices.Clone(p[4+m:])}
 	out.Base.Unit = opts.Unit
 	return out, rep, err
 }
@@ -577,7 +602,10 @@ func customerModels(m Model, summaries []Summary, cov *Covariates) (func(i int) 
 	if cov == nil {
 		tm, ok := m.(TransactionModel)
 		if !ok {
-			return nil, fmt.Errorf("%w: a %T needs the customers' covariates", ErrInvalidParams, m)
+			if _, ok := m.(CovariateModel); ok {
+				return nil, fmt.Errorf("%w: a %s model with covariates needs the customers' covariates", ErrInvalidParams, m.Name())
+			}
+			return nil, fmt.Errorf("%w: a %s model does not predict purchases", ErrInvalidParams, m.Name())
 		}
 		return func(int) (TransactionModel, error) { return tm, nil }, nil
 	}

@@ -282,3 +282,42 @@ func TestCovariateModelJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// More attacks from a review.
+func TestCovariatesReviewAttacks(t *testing.T) {
+	// Coefficients of the wrong length: an error, never a panic or zeros.
+	m := BGNBDCovariates{Base: BGNBD{R: 1, Alpha: 1, A: 1, B: 1}, Names: []string{"z"}, Purchase: []float64{1, 2}, DropoutA: []float64{0}, DropoutB: nil}
+	if _, err := m.For([]float64{1}); !errors.Is(err, ErrInvalidParams) {
+		t.Errorf("For with two coefficients for one covariate: %v", err)
+	}
+	// A covariate penalty needs covariates.
+	data := Compress((BGNBD{R: 0.5, Alpha: 3, A: 0.9, B: 3}).Simulate(rand.New(rand.NewPCG(1, 1)), make52(200)))
+	if _, _, err := FitBGNBD(context.Background(), data, FitOptions{CovariatePenalty: 1e-9}); !errors.Is(err, ErrInvalidOptions) {
+		t.Errorf("covariate penalty on a fit without covariates: %v", err)
+	}
+	// One sentinel per message.
+	err := (Covariates{Names: []string{"x", "x"}}).Validate()
+	if err == nil || strings.Count(err.Error(), "clv:") != 1 {
+		t.Errorf("repeated name: %v", err)
+	}
+	err = BGNBDCovariates{Base: BGNBD{R: 1, Alpha: 1, A: 1, B: 1}, Names: []string{"x", "x"}, Purchase: []float64{0, 0}, DropoutA: []float64{0, 0}, DropoutB: []float64{0, 0}}.Validate()
+	if !errors.Is(err, ErrInvalidParams) || strings.Count(err.Error(), "clv:") != 1 {
+		t.Errorf("repeated name in a model: %v", err)
+	}
+	// Fitted coefficient vectors do not share memory.
+	rng := rand.New(rand.NewPCG(4, 4))
+	ps, cov := simulateCovariates(t, rng, BGNBDCovariates{Base: BGNBD{R: 0.5, Alpha: 3, A: 0.9, B: 3}, Names: []string{"a", "b"},
+		Purchase: []float64{0.2, 0}, DropoutA: []float64{0, 0}, DropoutB: []float64{0, 0}}, 1000, 52)
+	fit, _, err := FitBGNBDCovariates(context.Background(), ps, cov, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fit.DropoutA[0]
+	_ = append(fit.Purchase, 99)
+	if fit.DropoutA[0] != before {
+		t.Error("appending to Purchase changed DropoutA")
+	}
+	if _, _, err := UnmarshalModel([]byte(`{"model":"pnbd","params":{"r":1,"alpha":1,"s":1,"beta":1},"covariate_order":["x"]}`)); !errors.Is(err, ErrInvalidParams) {
+		t.Errorf("covariate_order without covariates: %v", err)
+	}
+}

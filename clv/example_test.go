@@ -241,7 +241,7 @@ func ExamplePredictIntervals() {
 		fmt.Println(err)
 		return
 	}
-	iv, err := clv.PredictIntervals(m, &rep, summaries, nil, 39, clv.IntervalOptions{Level: 0.9, Seed: 1})
+	iv, err := clv.PredictIntervals(context.Background(), m, &rep, summaries, nil, 39, clv.IntervalOptions{Level: 0.9, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

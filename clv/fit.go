@@ -262,6 +262,9 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	if opts.CovariatePenalty < 0 || math.IsNaN(opts.CovariatePenalty) || math.IsInf(opts.CovariatePenalty, 0) {
 		return nil, rep, fmt.Errorf("%w: covariate penalty %v, want a finite non-negative number", ErrInvalidOptions, opts.CovariatePenalty)
 	}
+	if opts.CovariatePenalty != 0 && spec.free == 0 {
+		return nil, rep, fmt.Errorf("%w: a covariate penalty for a %s fit without covariates", ErrInvalidOptions, spec.desc.Title)
+	}
 	start := spec.start
 	if opts.Start != nil {
 		if len(opts.Start) != k {
@@ -400,7 +403,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	if !converged {
 		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: lastReason}
 	}
-	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty+opts.CovariatePenalty); why != "" {
+	if why := boundaryReason(spec, est, rep.StdErrors, opts.Penalty, opts.CovariatePenalty); why != "" {
 		rep.Converged = false
 		rep.Boundary = why
 		return est, rep, &ConvergenceError{Model: spec.desc.Name, Params: est, Report: rep, Reason: why, Boundary: true}
@@ -442,7 +445,7 @@ const (
 // boundaryReason says why a stationary point is not an estimate to act on,
 // or returns "". The standard-error test is skipped for penalised fits,
 // whose penalty, not the data, keeps the parameters finite.
-func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty float64) string {
+func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty, covPenalty float64) string {
 	var why []string
 	names, kp := spec.names(), spec.positive()
 	for i, p := range est[:kp] {
@@ -458,16 +461,21 @@ func boundaryReason(spec fitSpec, est []float64, se map[string]float64, penalty 
 			why = append(why, fmt.Sprintf("%s = %.4g ran to the edge of the parameter space", names[kp+i], g))
 		}
 	}
-	if len(why) == 0 && penalty == 0 {
+	// A penalty, not the data, keeps what it penalises finite: the checks
+	// of identification are skipped for those parameters only.
+	if len(why) == 0 && (penalty == 0 || covPenalty == 0 && spec.free > 0) {
 		if se == nil {
 			why = append(why, "the likelihood is flat or not concave at the estimate (no standard errors)")
 		} else {
 			for i, p := range est[:kp] {
-				if v := se[names[i]] / p; v > boundaryLogSE {
+				if v := se[names[i]] / p; v > boundaryLogSE && penalty == 0 {
 					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g times its value)", names[i], p, v))
 				}
 			}
 			for i, g := range est[kp:] {
+				if covPenalty != 0 {
+					break
+				}
 				if v := se[names[kp+i]] * spec.scale[i]; v > boundaryLogSE {
 					why = append(why, fmt.Sprintf("%s = %.4g is not identified by the data (standard error %.3g per standard deviation of the covariate)", names[kp+i], g, v))
 				}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestPredictIntervalsCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("replicate %d: %v", rep, err)
 		}
-		iv, err := PredictIntervals(m, &fr, ss, nil, horizon, IntervalOptions{Draws: 100, Seed: rep})
+		iv, err := PredictIntervals(context.Background(), m, &fr, ss, nil, horizon, IntervalOptions{Draws: 100, Seed: rep})
 		if err != nil {
 			t.Fatalf("replicate %d: %v", rep, err)
 		}
@@ -70,15 +71,15 @@ func fittedCDNOWLike(t *testing.T, n int) (BGNBD, FitReport, []Summary) {
 func TestPredictIntervalsProperties(t *testing.T) {
 	m, rep, ss := fittedCDNOWLike(t, 2000)
 	ss = ss[:200]
-	a, err := PredictIntervals(m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300})
+	a, err := PredictIntervals(context.Background(), m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := PredictIntervals(m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300})
+	b, _ := PredictIntervals(context.Background(), m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300})
 	if a.ExpectedPurchases != b.ExpectedPurchases || a.Customers[17] != b.Customers[17] {
 		t.Error("same seed, different intervals")
 	}
-	wide, _ := PredictIntervals(m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300, Level: 0.99})
+	wide, _ := PredictIntervals(context.Background(), m, &rep, ss, nil, 39, IntervalOptions{Seed: 7, Draws: 300, Level: 0.99})
 	point, _ := Predict(m, ss, 39)
 	total := 0.0
 	for i, p := range point {
@@ -129,11 +130,11 @@ func TestLifetimeValueIntervals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	both, err := LifetimeValueIntervals(m, &rep, gg, &grep, ss, nil, opts, IntervalOptions{Seed: 1, Draws: 200})
+	both, err := LifetimeValueIntervals(context.Background(), m, &rep, gg, &grep, ss, nil, opts, IntervalOptions{Seed: 1, Draws: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	known, err := LifetimeValueIntervals(m, &rep, gg, nil, ss, nil, opts, IntervalOptions{Seed: 1, Draws: 200})
+	known, err := LifetimeValueIntervals(context.Background(), m, &rep, gg, nil, ss, nil, opts, IntervalOptions{Seed: 1, Draws: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestIntervalsWithCovariates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iv, err := PredictIntervals(m, &rep, ss, &sub, 26, IntervalOptions{Draws: 200, Seed: 3})
+	iv, err := PredictIntervals(context.Background(), m, &rep, ss, &sub, 26, IntervalOptions{Draws: 200, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,19 +224,103 @@ func TestIntervalsHostile(t *testing.T) {
 		"negative t":                   {m, &rep, nil, -1, IntervalOptions{}, "horizon"},
 		"covariates for a plain model": {m, &rep, &Covariates{Names: []string{"a"}, Values: make([][]float64, 10)}, 1, IntervalOptions{}, "has none"},
 	} {
-		_, err := PredictIntervals(tc.m, tc.rep, ss, tc.cov, tc.t, tc.opts)
+		_, err := PredictIntervals(context.Background(), tc.m, tc.rep, ss, tc.cov, tc.t, tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", name, err, tc.want)
 		}
 	}
 	bad := append([]Summary{{ID: "x", Frequency: 2, Recency: 5, T: 3, Unit: UnitWeek}}, ss...)
-	if _, err := PredictIntervals(m, &rep, bad, nil, 1, IntervalOptions{}); !errors.Is(err, ErrInvalidSummary) {
+	if _, err := PredictIntervals(context.Background(), m, &rep, bad, nil, 1, IntervalOptions{}); !errors.Is(err, ErrInvalidSummary) {
 		t.Errorf("invalid summary: %v", err)
 	}
-	if _, err := LifetimeValueIntervals(m, &rep, nil, nil, ss, nil, ValueOptions{Steps: 1, StepLength: 1}, IntervalOptions{}); !errors.Is(err, ErrInvalidParams) {
+	if _, err := LifetimeValueIntervals(context.Background(), m, &rep, nil, nil, ss, nil, ValueOptions{Steps: 1, StepLength: 1}, IntervalOptions{}); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("nil spend model: %v", err)
 	}
-	if _, err := LifetimeValueIntervals(m, &rep, FixedSpend{Amount: decimal.NewFromInt(1)}, &rep, ss, nil, ValueOptions{Steps: 1, StepLength: 1}, IntervalOptions{}); !errors.Is(err, ErrInvalidParams) {
+	if _, err := LifetimeValueIntervals(context.Background(), m, &rep, FixedSpend{Amount: decimal.NewFromInt(1)}, &rep, ss, nil, ValueOptions{Steps: 1, StepLength: 1}, IntervalOptions{}); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("spend report for a fixed spend: %v", err)
+	}
+}
+
+// A custom model that is not one of the package's.
+type customModel struct{ BGNBD }
+
+// Attacks from a review: none may panic, each must say what is wrong.
+func TestIntervalsRefuseWhatTheyCannotDraw(t *testing.T) {
+	m, rep, ss := fittedCDNOWLike(t, 500)
+	ss = ss[:20]
+	ctx := context.Background()
+	short := rep
+	short.Covariance = rep.Covariance[:1]
+	asym := rep
+	asym.Covariance = make([][]float64, 4)
+	for i := range asym.Covariance {
+		asym.Covariance[i] = slices.Clone(rep.Covariance[i])
+	}
+	asym.Covariance[3][0] += 1e6
+	other := rep
+	other.Model = "mbgnbd"
+	for name, tc := range map[string]struct {
+		m    Model
+		rep  *FitReport
+		want string
+	}{
+		"short covariance":       {m, &short, "1 rows for 4 parameters"},
+		"asymmetric covariance":  {m, &asym, "not symmetric"},
+		"another model's report": {m, &other, `"mbgnbd" fit report for a bgnbd model`},
+		"a custom model":         {customModel{m}, &rep, "not a clv.customModel"},
+		"a BG/BB":                {BGBB{Alpha: 1, Beta: 1, Gamma: 1, Delta: 1}, &rep, "not a clv.BGBB"},
+	} {
+		_, err := PredictIntervals(ctx, tc.m, tc.rep, ss, nil, 10, IntervalOptions{Draws: 10})
+		if !errors.Is(err, ErrInvalidParams) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	// A pointer to a model is the model.
+	p, err := PredictIntervals(ctx, &m, &rep, ss, nil, 10, IntervalOptions{Draws: 10})
+	v, _ := PredictIntervals(ctx, m, &rep, ss, nil, 10, IntervalOptions{Draws: 10})
+	if err != nil || p.ExpectedPurchases != v.ExpectedPurchases {
+		t.Errorf("pointer: %v %+v, value %+v", err, p.ExpectedPurchases, v.ExpectedPurchases)
+	}
+	if _, err := LifetimeValueIntervals(ctx, m, &rep, customSpend{}, &rep, ss, nil, ValueOptions{Steps: 1, StepLength: 1}, IntervalOptions{Draws: 10}); !errors.Is(err, ErrInvalidParams) {
+		t.Errorf("a spend report for a custom spend model: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := PredictIntervals(cancelled, m, &rep, ss, nil, 10, IntervalOptions{Draws: 10}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+type customSpend struct{ BGNBD }
+
+func (customSpend) SpendPerPurchase(Summary) (decimal.Decimal, error) {
+	return decimal.NewFromInt(1), nil
+}
+
+// Draws that leave the region where the models can value a customer are
+// replaced and counted, not fatal: a Gamma-Gamma whose q is near 1 draws
+// some q ≤ 1 (infinite mean spend).
+func TestIntervalsReplaceDrawsTheModelsCannotValue(t *testing.T) {
+	m, rep, ss := fittedCDNOWLike(t, 2000)
+	ss = ss[:50]
+	for i := range ss {
+		if ss[i].Frequency > 0 {
+			ss[i].MonetaryValue = decimal.NewFromInt(int64(20 + i%7))
+		}
+	}
+	gg := GammaGamma{P: 6, Q: 1.6, Gamma: 15}
+	grep := FitReport{Model: "gg", CovarianceOf: []string{"p", "q", "gamma"},
+		Covariance: [][]float64{{1, 0, 0}, {0, 0.09, 0}, {0, 0, 4}}}
+	iv, err := LifetimeValueIntervals(context.Background(), m, &rep, gg, &grep, ss, nil, ValueOptions{Steps: 6, StepLength: 4}, IntervalOptions{Draws: 200, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv.Replaced == 0 || iv.Replaced > 20 {
+		t.Errorf("%d draws replaced", iv.Replaced)
+	}
+	// Far too uncertain: most draws fail, and that is an error.
+	grep.Covariance[1][1] = 4
+	if _, err := LifetimeValueIntervals(context.Background(), m, &rep, gg, &grep, ss, nil, ValueOptions{Steps: 6, StepLength: 4}, IntervalOptions{Draws: 200, Seed: 2}); !errors.Is(err, ErrInaccurate) || !strings.Contains(err.Error(), "q =") {
+		t.Errorf("hopeless spend model: %v", err)
 	}
 }

@@ -168,12 +168,14 @@ func UnmarshalModel(data []byte) (Model, *FitReport, error) {
 		if m, err = covariateModel(m, raw.Covariates, raw.CovariateOrder); err != nil {
 			return nil, nil, err
 		}
+	} else if raw.CovariateOrder != nil {
+		return nil, nil, fmt.Errorf("%w: model JSON: covariate_order without covariates", ErrInvalidParams)
 	}
 	var rep FitReport
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return nil, nil, fmt.Errorf("%w: model JSON report: %w", ErrInvalidParams, err)
 	}
-	if rep.N == 0 && rep.Iterations == 0 && rep.LogLikelihood == 0 {
+	if rep.N == 0 && rep.Iterations == 0 && rep.LogLikelihood == 0 && rep.Covariance == nil && rep.StdErrors == nil {
 		return m, nil, nil
 	}
 	rep.Model = m.Name()

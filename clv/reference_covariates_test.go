@@ -16,12 +16,6 @@ import (
 // purchase and whether it was several CDs as covariates. See the README
 // there.
 
-type covRefPoint struct {
-	Params        map[string]json.RawMessage
-	LogLikelihood string            `json:"log_likelihood"`
-	Customers     map[string]string `json:"customers"`
-}
-
 type covRefModel struct {
 	Params        []string            `json:"params"`
 	GammaGroups   map[string][]string `json:"gamma_groups"`

@@ -147,7 +147,7 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprintf(w, "  customer %s: %s\n", v.ID, v.Value.StringFixed(2))
 	}
 	// How sure are we? Both fits' parameter uncertainty, as a 90% interval.
-	iv, err := clv.LifetimeValueIntervals(bg, &bgRep, gg, &ggRep, cal, nil,
+	iv, err := clv.LifetimeValueIntervals(ctx, bg, &bgRep, gg, &ggRep, cal, nil,
 		clv.ValueOptions{Steps: 12, StepLength: 4.345, DiscountRate: 0.01}, clv.IntervalOptions{Level: 0.9, Draws: 300, Seed: 1})
 	if err != nil {
 		return err

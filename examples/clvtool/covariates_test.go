@@ -121,6 +121,7 @@ func TestCovariateErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"fit", "-model", "sbg", "-in", in, "-covariates", "z"}, "-covariates is for"},
+		{[]string{"fit", "-model", "pnbd", "-in", in, "-covariate-penalty", "0.1"}, "-covariate-penalty needs -covariates"},
 		{[]string{"fit", "-model", "pnbd", "-in", in, "-covariates", "z,z"}, "appears twice"},
 		{[]string{"fit", "-model", "pnbd", "-in", in, "-covariates", "nope"}, `missing column "nope"`},
 		{[]string{"fit", "-model", "pnbd", "-in", in, "-covariates", "z"}, `row 3, column "z": value "x" is not a finite number`},

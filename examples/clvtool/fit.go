@@ -48,6 +48,9 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 			return fmt.Errorf("fit: -covariates is for -model bgnbd or pnbd, not %q", *model)
 		}
 	}
+	if *covPenalty != 0 && cov == nil {
+		return fmt.Errorf("fit: -covariate-penalty needs -covariates")
+	}
 	opts := clv.FitOptions{Penalty: *penalty, Unit: u, CovariatePenalty: *covPenalty}
 	var m clv.Model
 	var rep clv.FitReport

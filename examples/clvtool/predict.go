@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"strconv"
 
 	"github.com/clvkit/clvkit/clv"
@@ -64,6 +66,13 @@ func (f intervalFlags) check() error {
 		return fmt.Errorf("-interval %v: want a coverage in (0, 1), e.g. 0.9", *f.level)
 	}
 	return nil
+}
+
+// interruptible returns a context that an interrupt (Ctrl-C) cancels, for
+// the long computations of -interval; the process ends soon after anyway.
+func interruptible() context.Context {
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt)
+	return ctx
 }
 
 // portfolioNote writes a portfolio interval to standard error.
@@ -177,7 +186,7 @@ func predictCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 		}
 		var iv clv.PredictionIntervals
 		if ivf.on() {
-			if iv, err = clv.PredictIntervals(m, rep, ti.ss, ti.z, *horizon, ivf.options()); err != nil {
+			if iv, err = clv.PredictIntervals(interruptible(), m, rep, ti.ss, ti.z, *horizon, ivf.options()); err != nil {
 				return fmt.Errorf("predict: -interval: %w", err)
 			}
 		}
@@ -256,7 +265,7 @@ func valueCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	}
 	var iv clv.ValueIntervals
 	if ivf.on() {
-		if iv, err = clv.LifetimeValueIntervals(m, rep, gg, srep, ti.ss, ti.z, opts, ivf.options()); err != nil {
+		if iv, err = clv.LifetimeValueIntervals(interruptible(), m, rep, gg, srep, ti.ss, ti.z, opts, ivf.options()); err != nil {
 			return fmt.Errorf("value: -interval: %w", err)
 		}
 	}

@@ -330,35 +330,43 @@ func parseSummaryRow(t *table, i int, withMoney, ids bool, cov []string) (p pars
 type rowBatch struct {
 	first int // index of the first row
 	buf   []byte
-	ends  []int32
-	rows  []int32
+	ends  []int
+	rows  []int
 	lines []int
 	err   error // the reader's error after these rows
 	out   []parsedRow
 	done  chan struct{}
 }
 
-const batchRows = 4096
+// A batch holds at most batchRows rows and, but for its first row,
+// batchBytes bytes of fields: memory stays bounded however wide the rows.
+// The first batches are short, so that an error in the first rows of a
+// slow stream is reported at once.
+const (
+	batchRows  = 4096
+	batchBytes = 4 << 20
+	firstRows  = 64
+)
 
-// fill reads up to batchRows rows of t into b; it returns false at the end
-// of the input or on an error, which it records in b.
-func (b *rowBatch) fill(t *table) bool {
+// fill reads up to limit rows of t into b; it returns false at the end of
+// the input or on an error, which it records in b.
+func (b *rowBatch) fill(t *table, limit int) bool {
 	b.buf, b.ends, b.rows, b.lines, b.err = b.buf[:0], b.ends[:0], b.rows[:0], b.lines[:0], nil
-	for len(b.lines) < batchRows {
+	for len(b.lines) < limit && (len(b.lines) == 0 || len(b.buf) < batchBytes) {
 		ok, err := t.next()
 		if !ok {
 			b.err = err
-			b.rows = append(b.rows, int32(len(b.ends)))
+			b.rows = append(b.rows, len(b.ends))
 			return false
 		}
-		b.rows = append(b.rows, int32(len(b.ends)))
+		b.rows = append(b.rows, len(b.ends))
 		for _, f := range t.rec {
 			b.buf = append(b.buf, f...)
-			b.ends = append(b.ends, int32(len(b.buf)))
+			b.ends = append(b.ends, len(b.buf))
 		}
 		b.lines = append(b.lines, t.line)
 	}
-	b.rows = append(b.rows, int32(len(b.ends)))
+	b.rows = append(b.rows, len(b.ends))
 	return true
 }
 
@@ -369,7 +377,7 @@ func (b *rowBatch) parse(t *table, parse func(t *table, i int) parsedRow) {
 	var rec [][]byte
 	for k, line := range b.lines {
 		rec = rec[:0]
-		start := int32(0)
+		start := 0
 		if b.rows[k] > 0 {
 			start = b.ends[b.rows[k]-1]
 		}
@@ -423,11 +431,12 @@ func eachRow(t *table, parse func(t *table, i int) parsedRow, use func(p *parsed
 		}
 		result <- first
 	}()
-	rows := 0
+	rows, limit := 0, firstRows
 	for more := true; more && !stop.Load(); {
 		b := <-free
 		b.first = rows
-		more = b.fill(t)
+		more = b.fill(t, limit)
+		limit = min(2*limit, batchRows)
 		rows += len(b.lines)
 		b.done = make(chan struct{})
 		work <- b
