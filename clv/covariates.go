@@ -647,15 +647,9 @@ func PredictCovariates(m CovariateModel, summaries []Summary, cov Covariates, t 
 	out := make([]Prediction, len(summaries))
 	err = parallel.Each(len(summaries), 256, func(i int) error {
 		s := summaries[i]
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("summary %d: %w", i, err)
-		}
-		c, err := modelOf(i)
+		c, err := checkedCustomer(modelOf, summaries, i)
 		if err != nil {
 			return err
-		}
-		if err := checkUnit(c, s); err != nil {
-			return fmt.Errorf("summary %d: %w", i, err)
 		}
 		p := Prediction{ID: s.ID, ProbabilityAlive: c.ProbabilityAlive(s), ExpectedPurchases: c.ExpectedPurchases(s, t)}
 		if err := checkPrediction(c, s, p); err != nil {

@@ -231,6 +231,15 @@ func newDrawer(m Model, rep *FitReport, seed uint64) (*drawer, error) {
 	return dr, nil
 }
 
+// customers returns each customer's model under the draw of stream d.
+func (dr *drawer) customers(d int, summaries []Summary, cov *Covariates) (func(int) (TransactionModel, error), error) {
+	dm, err := dr.draw(d)
+	if err != nil {
+		return nil, err
+	}
+	return customerModels(dm, summaries, cov)
+}
+
 // draw returns the model of random stream d, derived from the seed and d
 // alone, or an error when its parameters leave the model's domain.
 func (dr *drawer) draw(d int) (Model, error) {
@@ -456,11 +465,7 @@ func PredictIntervals(ctx context.Context, m Model, rep *FitReport, summaries []
 		return PredictionIntervals{}, err
 	}
 	per, totals, replaced, err := intervals(ctx, len(summaries), 2, o, func(stream int) (evalFunc, error) {
-		dm, err := dr.draw(stream)
-		if err != nil {
-			return nil, err
-		}
-		modelOf, err := customerModels(dm, summaries, cov)
+		modelOf, err := dr.customers(stream, summaries, cov)
 		if err != nil {
 			return nil, err
 		}
@@ -496,19 +501,29 @@ func checkCustomers(m Model, summaries []Summary, cov *Covariates) error {
 	if err != nil {
 		return err
 	}
-	for i, s := range summaries {
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("summary %d: %w", i, err)
-		}
-		c, err := modelOf(i)
-		if err != nil {
+	for i := range summaries {
+		if _, err := checkedCustomer(modelOf, summaries, i); err != nil {
 			return err
-		}
-		if err := checkUnit(c, s); err != nil {
-			return fmt.Errorf("summary %d: %w", i, err)
 		}
 	}
 	return nil
+}
+
+// checkedCustomer validates summary i and returns its customer's model,
+// in the summary's unit.
+func checkedCustomer(modelOf func(int) (TransactionModel, error), summaries []Summary, i int) (TransactionModel, error) {
+	s := summaries[i]
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("summary %d: %w", i, err)
+	}
+	c, err := modelOf(i)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUnit(c, s); err != nil {
+		return nil, fmt.Errorf("summary %d: %w", i, err)
+	}
+	return c, nil
 }
 
 // ValueInterval is one customer's lifetime-value interval, in money units
@@ -571,11 +586,7 @@ func LifetimeValueIntervals(ctx context.Context, m Model, rep *FitReport, spend 
 		return ValueIntervals{}, err
 	}
 	per, totals, replaced, err := intervals(ctx, len(summaries), 1, io, func(stream int) (evalFunc, error) {
-		dm, err := dr.draw(stream)
-		if err != nil {
-			return nil, err
-		}
-		modelOf, err := customerModels(dm, summaries, cov)
+		modelOf, err := dr.customers(stream, summaries, cov)
 		if err != nil {
 			return nil, err
 		}
