@@ -29,6 +29,16 @@
 // with equal options Merge exactly, so shards of a log can be summarised in
 // separate goroutines or processes and combined. Output is sorted by ID.
 //
+// The per-customer state is an Accumulator: the Summarizer keeps one per
+// customer, and SummaryRules (the validated options) add a transaction to
+// one, merge two and turn one into a Summary or SplitSummary. An
+// Accumulator has a compact, versioned binary encoding (MarshalBinary,
+// UnmarshalBinary) and a fingerprint of the options it was built under, so
+// that a distributed engine (Apache Beam, Spark, a database, a queue) can
+// carry it between machines and merge it exactly in any order; see
+// examples/beam. WriteSummariesCSV and WriteSplitSummariesCSV print
+// summaries as the table clvtool summarize writes.
+//
 // Compress folds summaries into weighted Patterns (identical frequency,
 // recency and age), on which model fitting runs; their number grows far more
 // slowly than the number of customers.

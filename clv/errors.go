@@ -24,6 +24,12 @@ var (
 	ErrInvalidCSV = errors.New("clv: invalid CSV")
 	// ErrInvalidParams reports model parameters outside their domain.
 	ErrInvalidParams = errors.New("clv: invalid parameters")
+	// ErrInvalidAccumulator reports an Accumulator that cannot be used: a
+	// binary encoding that is malformed, truncated or of an unknown version,
+	// or a state that no sequence of transactions produces (a spend total
+	// inconsistent with the purchase periods, a purchase after the
+	// observation end).
+	ErrInvalidAccumulator = errors.New("clv: invalid accumulator")
 	// ErrNoData reports an empty data set where at least one row is needed.
 	ErrNoData = errors.New("clv: no data")
 	// ErrInaccurate reports a quantity that cannot be computed to the

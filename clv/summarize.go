@@ -56,39 +56,23 @@ type SummaryOptions struct {
 // division rounds, far below any currency's smallest unit.
 const MonetaryScale = 12
 
-// customer is the mergeable per-customer state: the sorted distinct purchase
-// periods (as the day number of each period's first day) and exact spend
-// totals. Its size grows with distinct purchase periods, never with
-// transactions; keeping the periods (4 bytes each) is what makes merging
-// overlapping shards and out-of-order input exact.
-type customer struct {
-	periods []int32
-	last    int32    // the last period, kept here so that a purchase in a later one need not read periods
-	first   exactSum // spend in the first period
-	cal     exactSum // spend up to the calibration end (everything when there is none)
-	holdout exactSum // spend after the calibration end
-}
-
 // Summarizer builds per-customer summaries from transactions in any order.
-// Its state is one small record per customer; two summarizers with equal
+// Its state is one Accumulator per customer; two summarizers with equal
 // options merge exactly, so shards of a log can be summarised separately
-// (in goroutines or processes) and combined. A Summarizer is not safe for
-// concurrent use; give each goroutine its own and Merge them.
+// (in goroutines or processes) and combined. Accumulators and
+// AddAccumulator move that state in and out one customer at a time, for an
+// engine that shards by customer (see Accumulator). A Summarizer is not
+// safe for concurrent use; give each goroutine its own and Merge them.
 //
 // Create one with NewSummarizer: the zero value has no observation end, so
 // its Add and Merge return an error (they never panic).
 type Summarizer struct {
-	opts      SummaryOptions
-	endDay    int64 // period start of the observation end
-	endCivil  int64 // last calendar day that counts
-	calDay    int64 // period start of the calibration end
-	calCivil  int64
-	hasCal    bool
+	rules
 	short     map[shortKey]int32 // IDs of up to 23 bytes, compared without a pointer chase
 	long      map[string]int32   // longer IDs
 	lastID    string             // ID of the most recent transaction
 	ids       []string
-	customers []customer
+	customers []Accumulator // each customer's state, stamped with the rules' fingerprint
 	ignored   int
 	late      map[string]struct{} // IDs of ignored transactions
 	stale     bool                // short and long do not index ids yet
@@ -97,34 +81,11 @@ type Summarizer struct {
 
 // NewSummarizer validates opts and returns an empty summarizer.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
-	if opts.End.IsZero() {
-		return nil, fmt.Errorf("%w: the observation end is required", ErrInvalidOptions)
+	r, err := newRules(opts)
+	if err != nil {
+		return nil, err
 	}
-	if !opts.Period.IsValid() {
-		return nil, fmt.Errorf("%w: unknown period %v", ErrInvalidOptions, opts.Period)
-	}
-	if !opts.Unit.IsValid() {
-		return nil, fmt.Errorf("%w: unknown unit %v", ErrInvalidOptions, opts.Unit)
-	}
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	s := &Summarizer{opts: opts, short: make(map[shortKey]int32), long: make(map[string]int32), late: map[string]struct{}{}, last: -1}
-	s.endCivil = civilDay(opts.End, opts.Location)
-	s.endDay = opts.Period.periodStart(s.endCivil)
-	if !opts.CalibrationEnd.IsZero() {
-		s.hasCal = true
-		s.calCivil = civilDay(opts.CalibrationEnd, opts.Location)
-		s.calDay = opts.Period.periodStart(s.calCivil)
-		if s.calCivil > s.endCivil {
-			return nil, fmt.Errorf("%w: calibration end %s is after the observation end %s", ErrInvalidOptions,
-				opts.CalibrationEnd.Format(time.DateOnly), opts.End.Format(time.DateOnly))
-		}
-	}
-	if s.endCivil > 1<<31-1 || s.endCivil < -(1<<31) {
-		return nil, fmt.Errorf("%w: observation end %v is out of range", ErrInvalidOptions, opts.End)
-	}
-	return s, nil
+	return &Summarizer{rules: r, short: make(map[shortKey]int32), long: make(map[string]int32), late: map[string]struct{}{}, last: -1}, nil
 }
 
 // Options returns the options in force, with defaults filled in.
@@ -157,14 +118,11 @@ func (s *Summarizer) Add(t Transaction) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
-	if err := t.Validate(); err != nil {
+	day, late, err := s.day(t)
+	if err != nil {
 		return err
 	}
-	day := civilDay(t.Time, s.opts.Location)
-	if day < minDay {
-		return outOfRange(t)
-	}
-	if day > s.endCivil {
+	if late {
 		ignore(s, t.Customer)
 		return nil
 	}
@@ -174,7 +132,7 @@ func (s *Summarizer) Add(t Transaction) error {
 	}
 	var a exactSum
 	a.add(t.Amount)
-	s.addAt(s.last, day, a)
+	s.addDay(&s.customers[s.last], day, a)
 	return nil
 }
 
@@ -194,32 +152,6 @@ func ignore[ID string | []byte](s *Summarizer, id ID) {
 	}
 }
 
-// addAt records a purchase of amount a by customer i on calendar day day,
-// from minDay to the observation end.
-func (s *Summarizer) addAt(i int32, day int64, a exactSum) {
-	c := &s.customers[i]
-	p := int32(s.opts.Period.periodStart(day))
-	if len(c.periods) > 0 && p > c.last {
-		// The common case in a log in time order: a new last period,
-		// which cannot be the first.
-		c.periods = append(c.periods, p)
-		c.last = p
-	} else {
-		switch {
-		case len(c.periods) == 0 || p < c.periods[0]:
-			c.first = a
-		case p == c.periods[0]:
-			c.first.merge(a)
-		}
-		c.addPeriod(p)
-	}
-	if s.hasCal && int64(p) > s.calDay {
-		c.holdout.merge(a)
-	} else {
-		c.cal.merge(a)
-	}
-}
-
 // ready reports a nil or zero Summarizer, which has no observation end.
 func (s *Summarizer) ready() error {
 	if s == nil || s.short == nil {
@@ -233,7 +165,7 @@ func index[ID string | []byte](s *Summarizer, id ID) int32 {
 	i, ok := lookup(s, id)
 	if !ok {
 		i = s.insert(cloneID(id))
-		s.customers = append(s.customers, customer{})
+		s.customers = append(s.customers, Accumulator{fp: s.fp})
 	}
 	return i
 }
@@ -294,25 +226,6 @@ func (s *Summarizer) reindex() {
 	for _, id := range ids {
 		s.insert(id)
 	}
-}
-
-// addPeriod inserts p into the sorted set of periods. Input sorted by time
-// appends in O(1); out-of-order input inserts by binary search.
-func (c *customer) addPeriod(p int32) {
-	n := len(c.periods)
-	switch {
-	case n == 0:
-		// Room for a few periods in one allocation: most customers buy
-		// only a handful of times.
-		c.periods = append(make([]int32, 0, 4), p)
-	case p > c.periods[n-1]:
-		c.periods = append(c.periods, p)
-	default:
-		if i, found := slices.BinarySearch(c.periods, p); !found {
-			c.periods = slices.Insert(c.periods, i, p)
-		}
-	}
-	c.last = c.periods[len(c.periods)-1]
 }
 
 // AddCSV records every remaining transaction of r. It is
@@ -521,7 +434,7 @@ func (b *rowBatch) summarise(k int, s *Summarizer) {
 			a = exactSum{} // as Add makes it
 			a.add(b.slow[p.c])
 		}
-		s.addAt(int32(p.id), int64(p.day), a)
+		s.addDay(&s.customers[p.id], int64(p.day), a)
 	}
 	b.buckets[k], b.ids[k] = rows[:0], b.ids[k][:0]
 }
@@ -558,23 +471,66 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 		i, ok := lookup(s, id)
 		if !ok {
 			s.insert(id)
-			s.customers = append(s.customers, customer{
-				periods: slices.Clone(o.periods), last: o.last, first: o.first, cal: o.cal, holdout: o.holdout,
-			})
+			s.customers = append(s.customers, o.Clone())
 			continue
 		}
-		c := &s.customers[i]
-		switch {
-		case o.periods[0] < c.periods[0]:
-			c.first = o.first
-		case o.periods[0] == c.periods[0]:
-			c.first.merge(o.first)
-		}
-		c.cal.merge(o.cal)
-		c.holdout.merge(o.holdout)
-		c.periods = mergeSorted(c.periods, o.periods)
-		c.last = c.periods[len(c.periods)-1]
+		s.customers[i].merge(o)
 	}
+	return nil
+}
+
+// Rules returns the rules the summarizer builds its accumulators by, for
+// summarising or adding to accumulators outside it.
+func (s *Summarizer) Rules() SummaryRules {
+	if s == nil {
+		return SummaryRules{}
+	}
+	return SummaryRules{s.rules}
+}
+
+// Accumulators yields every customer's ID and accumulator, in an order that
+// depends only on what s was given (not sorted; Summaries sorts). Customers
+// who bought only after the observation end have none. The accumulators
+// share memory with s: Clone one to keep it past the next change to s.
+func (s *Summarizer) Accumulators() iter.Seq2[string, Accumulator] {
+	return func(yield func(string, Accumulator) bool) {
+		if s == nil {
+			return
+		}
+		for i, id := range s.ids {
+			if !yield(id, s.customers[i]) {
+				return
+			}
+		}
+	}
+}
+
+// AddAccumulator merges a, the accumulator of customer id built under s's
+// rules (by SummaryRules.Add, Merge or UnmarshalBinary), into s, as if s had
+// seen every transaction a saw; s keeps no reference to a's memory. An
+// empty a changes nothing. It fails, changing nothing, for an empty id, an
+// a built under other options (ErrInvalidOptions) or in a state no
+// transactions give (ErrInvalidAccumulator): see SummaryRules.Summary.
+func (s *Summarizer) AddAccumulator(id string, a Accumulator) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
+	if id == "" {
+		return fmt.Errorf("%w: empty customer ID", ErrInvalidAccumulator)
+	}
+	if len(a.periods) == 0 {
+		return nil
+	}
+	if err := s.check(id, &a); err != nil {
+		return err
+	}
+	i, ok := lookup(s, id)
+	if !ok {
+		s.insert(strings.Clone(id))
+		s.customers = append(s.customers, a.Clone())
+		return nil
+	}
+	s.customers[i].merge(&a)
 	return nil
 }
 
@@ -633,8 +589,6 @@ func (s *Summarizer) order() []int32 {
 	return idx
 }
 
-func (s *Summarizer) units(days int64) float64 { return float64(days) / s.opts.Unit.Days() }
-
 // Summaries returns one summary per customer over the whole observation
 // period, sorted by ID. When a calibration end is set the summaries still
 // cover everything up to End; use Split for the calibration view.
@@ -647,25 +601,9 @@ func (s *Summarizer) Summaries() []Summary {
 	}
 	out := make([]Summary, len(s.ids))
 	for i := range s.customers {
-		c := &s.customers[i]
-		repeat := c.cal
-		repeat.merge(c.holdout)
-		out[rank[i]] = s.summary(s.ids[i], c.periods, repeat.minus(c.first), s.endDay)
+		out[rank[i]] = s.fullSummary(s.ids[i], &s.customers[i])
 	}
 	return out
-}
-
-func (s *Summarizer) summary(id string, periods []int32, repeatSpend exactSum, end int64) Summary {
-	first, last := int64(periods[0]), int64(periods[len(periods)-1])
-	x := len(periods) - 1
-	return Summary{
-		ID:            id,
-		Frequency:     x,
-		Recency:       s.units(last - first),
-		T:             s.units(end - first),
-		MonetaryValue: repeatSpend.mean(x),
-		Unit:          s.opts.Unit,
-	}
 }
 
 // Split returns calibration summaries with holdout outcomes, sorted by ID,
@@ -673,25 +611,13 @@ func (s *Summarizer) summary(id string, periods []int32, repeatSpend exactSum, e
 // It fails when no calibration end was set.
 func (s *Summarizer) Split() ([]SplitSummary, error) {
 	if !s.hasCal {
-		return nil, fmt.Errorf("%w: Split needs a calibration end", ErrInvalidOptions)
+		return nil, errNoCalibration
 	}
 	out := make([]SplitSummary, 0, len(s.ids))
 	for _, i := range s.order() {
-		c := &s.customers[i]
-		// Calibration periods are those starting on or before the start of
-		// the period holding the calibration end (see SummaryOptions).
-		k, _ := slices.BinarySearch(c.periods, int32(s.calDay)+1)
-		if k == 0 {
-			continue
+		if ss, ok := s.split(s.ids[i], &s.customers[i]); ok {
+			out = append(out, ss)
 		}
-		cal := c.periods[:k]
-		nHold := len(c.periods) - k
-		out = append(out, SplitSummary{
-			Calibration:          s.summary(s.ids[i], cal, c.cal.minus(c.first), s.calDay),
-			FrequencyHoldout:     nHold,
-			MonetaryValueHoldout: c.holdout.mean(nHold),
-			DurationHoldout:      s.units(s.endDay - s.calDay),
-		})
 	}
 	return out, nil
 }
@@ -789,7 +715,7 @@ func joinDisjoint(opts SummaryOptions, parts []*Summarizer) *Summarizer {
 	}
 	out, _ := NewSummarizer(opts)
 	out.ids = make([]string, 0, total)
-	out.customers = make([]customer, 0, total)
+	out.customers = make([]Accumulator, 0, total)
 	out.stale = true
 	for _, p := range parts {
 		out.ignored += p.ignored

@@ -10,21 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/google/go-cmp/cmp"
-	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
-)
 
-// TestPropDecimalString: decimalString prints what decimal.String prints.
-func TestPropDecimalString(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		d := decimal.New(rapid.Int64().Draw(t, "c")>>rapid.IntRange(0, 63).Draw(t, "shift"), -int32(rapid.IntRange(-3, 22).Draw(t, "scale")))
-		if got, want := decimalString(d), d.String(); got != want {
-			t.Fatalf("decimalString(%v) = %q, want %q", d, got, want)
-		}
-	})
-}
+	"github.com/clvkit/clvkit/clv"
+)
 
 // TestPropReadPatterns: streaming a summary table into patterns gives the
 // patterns of every row compressed at once — the same weights to the bit,

@@ -12,9 +12,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
-	"github.com/shopspring/decimal"
 )
 
 // table reads a CSV input with named columns one row at a time, by clv's

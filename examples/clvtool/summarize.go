@@ -2,16 +2,13 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-	"github.com/shopspring/decimal"
 )
 
 func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
@@ -85,88 +82,13 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 	if n := r.Skipped(); n > 0 {
 		fmt.Fprintf(stderr, "clvtool: summarize: skipped %d rows with a negative amount (-skip-negative)\n", n)
 	}
-	w := csv.NewWriter(out)
 	money := *amount != ""
 	if *calEnd == "" {
-		header := []string{"id", "frequency", "recency", "T"}
-		if money {
-			header = append(header, "monetary_value")
-		}
-		_ = w.Write(header)
-		var row []string
-		for _, c := range s.Summaries() {
-			row = append(row[:0], c.ID, strconv.Itoa(c.Frequency), ftoa(c.Recency), ftoa(c.T))
-			if money {
-				row = append(row, decimalString(c.MonetaryValue))
-			}
-			_ = w.Write(row)
-		}
-	} else {
-		header := []string{"id", "frequency_cal", "recency_cal", "T_cal"}
-		if money {
-			header = append(header, "monetary_value_cal")
-		}
-		header = append(header, "frequency_holdout")
-		if money {
-			header = append(header, "monetary_value_holdout")
-		}
-		header = append(header, "duration_holdout")
-		_ = w.Write(header)
-		split, err := s.Split()
-		if err != nil {
-			return fmt.Errorf("summarize: %w", err)
-		}
-		var row []string
-		for _, c := range split {
-			row = append(row[:0], c.Calibration.ID, strconv.Itoa(c.Calibration.Frequency), ftoa(c.Calibration.Recency), ftoa(c.Calibration.T))
-			if money {
-				row = append(row, decimalString(c.Calibration.MonetaryValue))
-			}
-			row = append(row, strconv.Itoa(c.FrequencyHoldout))
-			if money {
-				row = append(row, decimalString(c.MonetaryValueHoldout))
-			}
-			row = append(row, ftoa(c.DurationHoldout))
-			_ = w.Write(row)
-		}
+		return clv.WriteSummariesCSV(out, slices.Values(s.Summaries()), money)
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// ftoa formats v with the fewest digits that read back as exactly v.
-func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-// decimalString is d.String() — the means of money summaries print, with
-// trailing zeros trimmed — written from an int64 coefficient when it has
-// one, which a mean of MonetaryScale places nearly always has, instead of
-// through math/big.
-func decimalString(d decimal.Decimal) string {
-	scale := -int(d.Exponent())
-	if scale < 0 || scale > 18 || d.NumDigits() > 18 {
-		return d.String()
+	split, err := s.Split()
+	if err != nil {
+		return fmt.Errorf("summarize: %w", err)
 	}
-	c := d.CoefficientInt64()
-	var buf [48]byte
-	b := buf[:0]
-	if c < 0 {
-		b, c = append(b, '-'), -c
-	}
-	var digits [20]byte
-	ds := strconv.AppendInt(digits[:0], c, 10)
-	zeros := scale - len(ds) // after the point, before the digits
-	if zeros < 0 {
-		b = append(b, ds[:-zeros]...)
-		ds, zeros = ds[-zeros:], 0
-	} else {
-		b = append(b, '0')
-	}
-	if frac := bytes.TrimRight(ds, "0"); len(frac) > 0 {
-		b = append(b, '.')
-		for range zeros {
-			b = append(b, '0')
-		}
-		b = append(b, frac...)
-	}
-	return string(b)
+	return clv.WriteSplitSummariesCSV(out, slices.Values(split), money)
 }
