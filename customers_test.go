@@ -178,8 +178,9 @@ func TestBaseOffers(t *testing.T) {
 	}
 }
 
-func TestBaseRungsAndPlans(t *testing.T) {
-	ps := cdnowPurchases(t)
+// cdnowLadder is a three-rung ladder for the CDNOW log.
+func cdnowLadder(t *testing.T) *ladder.Ladder {
+	t.Helper()
 	l, err := ladder.NewLadder([]ladder.Rung{
 		{Name: "occasional"},
 		{Name: "regular", MinPurchases: 3},
@@ -188,6 +189,12 @@ func TestBaseRungsAndPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+func TestBaseRungsAndPlans(t *testing.T) {
+	ps := cdnowPurchases(t)
+	l := cdnowLadder(t)
 	planner := &pesca.Planner{Initiatives: []pesca.Initiative{
 		{ID: "thanks", Perspective: pesca.Experience, Name: "thank-you note", Anchor: pesca.LastPurchase, OffsetDays: 7, ExpectedValue: decimal.NewFromInt(2)},
 		{ID: "vip-call", Perspective: pesca.Service, Name: "VIP call", Rungs: []int{2}, Anchor: pesca.LastPurchase, OffsetDays: 30, ExpectedValue: decimal.NewFromInt(9)},
@@ -226,14 +233,7 @@ func TestBaseRungsAndPlans(t *testing.T) {
 // offers go only to customers who consented.
 func TestBasePotentialAndConsent(t *testing.T) {
 	ps := cdnowPurchases(t)
-	l, err := ladder.NewLadder([]ladder.Rung{
-		{Name: "occasional"},
-		{Name: "regular", MinPurchases: 3},
-		{Name: "best", MinPurchases: 6, MinSpend: decimal.NewFromInt(300)},
-	}, ladder.LadderOptions{WindowDays: 365})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := cdnowLadder(t)
 	catalogue := []lifecycle.Offer{
 		{ID: "more-often", Kind: lifecycle.RaiseFrequency, MarginChange: decimal.NewFromInt(1000), AcceptWith: 0.3, AcceptWithout: 0.1},
 		{ID: "partner-deals", Kind: lifecycle.DataSharing, Partner: true, MarginChange: decimal.NewFromInt(3), AcceptWith: 0.5},
