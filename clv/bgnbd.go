@@ -364,13 +364,16 @@ type bgLik struct {
 	shift float64
 }
 
-// xTerms are the per-distinct-frequency parts of the likelihood and its
-// gradient.
+// xTerms are the per-distinct-frequency parts of the likelihood, its
+// gradient and its Hessian.
 type xTerms struct {
 	lg, dr     float64 // ln Γ(r+x) − ln Γ(r) and its r-derivative
 	lb, da, db float64 // ln B(a, β′) − ln B(a, b) and its a-, b-derivatives
 	lnOdds     float64 // ln(a/(β′−1))
 	invOdds    float64 // 1/(β′−1)
+	// Second derivatives (with the Hessian only): ∂²/∂r² of lg, and
+	// ∂²/∂a² (= ∂²/∂a∂b) and ∂²/∂b² of lb.
+	drr, daa, dbb float64
 }
 
 // timeTerms holds ln(α+τ) and 1/(α+τ) for a distinct age or recency τ.
@@ -384,10 +387,14 @@ func timeTable(alpha float64, u []float64) []timeTerms {
 	return out
 }
 
-func (l bgLik) tables(p []float64) []xTerms {
+func (l bgLik) tables(p []float64, hess bool) []xTerms {
 	r, a, b := p[0], p[2], p[3]
 	lgr, psr := lgamma(r), digamma(r)
 	lbab, psab, psb := lbeta(a, b), digamma(a+b), digamma(b)
+	var tgr, tgab, tgb float64
+	if hess {
+		tgr, tgab, tgb = trigamma(r), trigamma(a+b), trigamma(b)
+	}
 	out := make([]xTerms, len(l.ux))
 	for j, x := range l.ux {
 		bp := b + x + l.shift
@@ -396,6 +403,12 @@ func (l bgLik) tables(p []float64) []xTerms {
 			lg: lgamma(r+x) - lgr, dr: digamma(r+x) - psr,
 			lb: lbeta(a, bp) - lbab, da: psab - psabx, db: digamma(bp) - psabx - psb + psab,
 			lnOdds: math.Log(a / (bp - 1)), invOdds: 1 / (bp - 1),
+		}
+		if hess {
+			tgabx := trigamma(a + bp)
+			out[j].drr = trigamma(r+x) - tgr
+			out[j].daa = tgab - tgabx
+			out[j].dbb = trigamma(bp) - tgabx - tgb + tgab
 		}
 	}
 	return out
@@ -408,26 +421,39 @@ type bgEval struct {
 	tT, ttx []timeTerms
 }
 
-func (l bgLik) prepare(p []float64, _ bool, _ int) evaluator {
-	e := bgEval{bgLik: l, p: p, tab: l.tables(p), tT: timeTable(p[1], l.uT)}
+func (l bgLik) prepare(p []float64, _ bool, _ int) evaluator { return l.eval(p, false) }
+
+func (l bgLik) prepareHessian(p []float64, _ int) hessianEvaluator { return l.eval(p, true) }
+
+func (l bgLik) eval(p []float64, hess bool) bgEval {
+	e := bgEval{bgLik: l, p: p, tab: l.tables(p, hess), tT: timeTable(p[1], l.uT)}
 	if l.tableTx() {
 		e.ttx = timeTable(p[1], l.utx)
 	}
 	return e
 }
 
-func (e bgEval) block(lo, hi int, grad []float64) float64 {
+func (e bgEval) block(lo, hi int, grad []float64) float64 { return e.blockHessian(lo, hi, grad, nil) }
+
+// blockHessian computes the log-likelihood of patterns [lo, hi), adding
+// its gradient into grad when grad is not nil, and its Hessian into hess
+// (4×4, row-major) when hess is not nil as well. With the softplus term
+// S = ln(1 + e^z), ∇S = σ∇z and ∇²S = σ(1−σ)∇z∇zᵀ + σ∇²z, σ = e^z/(1+e^z).
+func (e bgEval) blockHessian(lo, hi int, grad, hess []float64) float64 {
 	l, tab, tT, ttx := e.bgLik, e.tab, e.tT, e.ttx
 	r, alpha, a := e.p[0], e.p[1], e.p[2]
 	lnAlpha := math.Log(alpha)
 	ll := 0.0
 	var g0, g1, g2, g3 float64
+	// Hessian sums: sw is the total weight; the h's are the upper
+	// triangle of Σ w ∇²v without the terms constant in a block.
+	var sw, h00, h01, h02, h03, h11, h12, h13, h22, h23, h33 float64
 	for i := lo; i < hi; i++ {
 		x, w := l.x[i], l.w[i]
 		t := &tab[l.xi[i]]
 		at := tT[l.Ti[i]]
 		v := t.lg + r*lnAlpha + t.lb - (r+x)*at.ln
-		var sig, dlog float64
+		var sig, dlog, e float64
 		var atx timeTerms
 		if x > 0 || l.shift > 0 {
 			if ttx != nil {
@@ -441,7 +467,7 @@ func (e bgEval) block(lo, hi int, grad []float64) float64 {
 			// and half the cost.
 			dlog = at.ln - atx.ln
 			z := t.lnOdds + (r+x)*dlog
-			e := math.Exp(-math.Abs(z))
+			e = math.Exp(-math.Abs(z))
 			v += math.Max(z, 0) + math.Log(1+e)
 			if z >= 0 {
 				sig = 1 / (1 + e)
@@ -450,17 +476,48 @@ func (e bgEval) block(lo, hi int, grad []float64) float64 {
 			}
 		}
 		ll += w * v
-		if grad != nil {
-			g0 += w * (t.dr + lnAlpha - at.ln)
-			g1 += w * (r/alpha - (r+x)*at.inv)
-			g2 += w * t.da
-			g3 += w * t.db
-			if sig != 0 {
-				g0 += w * sig * dlog
-				g1 += w * sig * (r + x) * (at.inv - atx.inv)
-				g2 += w * sig / a
-				g3 -= w * sig * t.invOdds
-			}
+		if grad == nil {
+			continue
+		}
+		g0 += w * (t.dr + lnAlpha - at.ln)
+		g1 += w * (r/alpha - (r+x)*at.inv)
+		g2 += w * t.da
+		g3 += w * t.db
+		di := at.inv - atx.inv
+		if sig != 0 {
+			g0 += w * sig * dlog
+			g1 += w * sig * (r + x) * di
+			g2 += w * sig / a
+			g3 -= w * sig * t.invOdds
+		}
+		if hess == nil {
+			continue
+		}
+		sw += w
+		h00 += w * t.drr
+		h01 -= w * at.inv
+		h11 += w * (r + x) * at.inv * at.inv
+		h22 += w * t.daa
+		h23 += w * t.daa
+		h33 += w * t.dbb
+		if sig != 0 {
+			// ∇z = (dlog, (r+x)·di, 1/a, −1/(β′−1)); the non-zero second
+			// derivatives of z are ∂²z/∂r∂α = di, ∂²z/∂α² =
+			// (r+x)(1/(α+t_x)² − 1/(α+T)²), ∂²z/∂a² = −1/a² and
+			// ∂²z/∂b² = 1/(β′−1)².
+			ws2 := w * e / ((1 + e) * (1 + e)) // w σ(1−σ)
+			ws := w * sig
+			zr, zal, za, zb := dlog, (r+x)*di, 1/a, -t.invOdds
+			h00 += ws2 * zr * zr
+			h01 += ws2*zr*zal + ws*di
+			h02 += ws2 * zr * za
+			h03 += ws2 * zr * zb
+			h11 += ws2*zal*zal + ws*(r+x)*(atx.inv*atx.inv-at.inv*at.inv)
+			h12 += ws2 * zal * za
+			h13 += ws2 * zal * zb
+			h22 += ws2*za*za - ws*za*za
+			h23 += ws2 * za * zb
+			h33 += ws2*zb*zb + ws*zb*zb
 		}
 	}
 	if grad != nil {
@@ -468,6 +525,21 @@ func (e bgEval) block(lo, hi int, grad []float64) float64 {
 		grad[1] += g1
 		grad[2] += g2
 		grad[3] += g3
+	}
+	if hess != nil {
+		// The terms constant per pattern: ∂²/∂r∂α of r ln α is 1/α, and
+		// ∂²/∂α² of it −r/α².
+		h01 += sw / alpha
+		h11 -= sw * r / (alpha * alpha)
+		up := [4][4]float64{{h00, h01, h02, h03}, {0, h11, h12, h13}, {0, 0, h22, h23}, {0, 0, 0, h33}}
+		for i := range 4 {
+			for j := i; j < 4; j++ {
+				hess[4*i+j] += up[i][j]
+				if j != i {
+					hess[4*j+i] += up[i][j]
+				}
+			}
+		}
 	}
 	return ll
 }

@@ -161,6 +161,21 @@ type evaluator interface {
 	block(lo, hi int, grad []float64) float64
 }
 
+// hessianLikelihood is a likelihood that can also give its Hessian: its
+// evaluator's blockHessian returns the weighted log-likelihood of the
+// patterns in [lo, hi) and adds its gradient into grad and its Hessian in
+// the natural parameters into hess (k×k, row-major, both triangles). The
+// fit then runs Newton's method, one pass over the patterns per
+// iteration, and takes standard errors from the exact Hessian.
+type hessianLikelihood interface {
+	likelihood
+	prepareHessian(p []float64, workers int) hessianEvaluator
+}
+
+type hessianEvaluator interface {
+	blockHessian(lo, hi int, grad, hess []float64) float64
+}
+
 // blockSize fixes how patterns are split among goroutines, so that sums are
 // added in the same order whatever the number of workers.
 const blockSize = 2048
@@ -168,47 +183,62 @@ const blockSize = 2048
 // totalLogLik evaluates the whole log-likelihood and its gradient in
 // parallel blocks.
 func totalLogLik(lk likelihood, p []float64, grad []float64, workers int) float64 {
-	n := lk.len()
 	ev := lk.prepare(p, grad != nil, workers)
-	blocks := (n + blockSize - 1) / blockSize
-	if blocks <= 1 || workers <= 1 {
-		return sumBlocks(ev, grad, blocks, n)
-	}
-	lls := make([]float64, blocks)
-	grads := make([][]float64, blocks)
-	parallel.For(workers, blocks, func(b int) {
-		var g []float64
-		if grad != nil {
-			g = make([]float64, len(p))
-		}
-		lls[b] = ev.block(b*blockSize, min((b+1)*blockSize, n), g)
-		grads[b] = g
+	return sumBlocks(lk.len(), workers, grad, func(lo, hi int, acc []float64) float64 { return ev.block(lo, hi, acc) })
+}
+
+// totalLogLikHessian is totalLogLik that also adds the Hessian (k×k,
+// row-major) into hess.
+func totalLogLikHessian(lk hessianLikelihood, p, grad, hess []float64, workers int) float64 {
+	k := len(p)
+	ev := lk.prepareHessian(p, workers)
+	acc := make([]float64, k+k*k)
+	ll := sumBlocks(lk.len(), workers, acc, func(lo, hi int, acc []float64) float64 {
+		return ev.blockHessian(lo, hi, acc[:k], acc[k:])
 	})
-	ll := 0.0
-	for b := range blocks {
-		ll += lls[b]
-		for j := range grad {
-			grad[j] += grads[b][j]
-		}
+	for i, v := range acc[:k] {
+		grad[i] += v
+	}
+	for i, v := range acc[k:] {
+		hess[i] += v
 	}
 	return ll
 }
 
-// sumBlocks is the serial form of totalLogLik. Each block's gradient is
-// summed separately and then added, as the parallel form does, so both give
-// the same bits.
-func sumBlocks(ev evaluator, grad []float64, blocks, n int) float64 {
-	ll := 0.0
-	g := make([]float64, len(grad))
-	for b := range blocks {
-		clear(g)
-		if grad == nil {
-			ll += ev.block(b*blockSize, min((b+1)*blockSize, n), nil)
-			continue
+// sumBlocks adds up f over blocks of blockSize patterns of n, on workers
+// goroutines, and adds what the blocks accumulate into acc (a gradient, a
+// Hessian; nil for none). Each block accumulates into its own zeroed
+// vector, and the blocks' values and vectors are summed in block order, so
+// the result is the same bits whatever the number of workers.
+func sumBlocks(n, workers int, acc []float64, f func(lo, hi int, acc []float64) float64) float64 {
+	blocks := (n + blockSize - 1) / blockSize
+	lls := make([]float64, blocks)
+	var accs [][]float64
+	if acc != nil {
+		accs = make([][]float64, blocks)
+	}
+	run := func(b int) {
+		var a []float64
+		if acc != nil {
+			a = make([]float64, len(acc))
+			accs[b] = a
 		}
-		ll += ev.block(b*blockSize, min((b+1)*blockSize, n), g)
-		for j := range grad {
-			grad[j] += g[j]
+		lls[b] = f(b*blockSize, min((b+1)*blockSize, n), a)
+	}
+	if blocks <= 1 || workers <= 1 {
+		for b := range blocks {
+			run(b)
+		}
+	} else {
+		parallel.For(workers, blocks, run)
+	}
+	ll := 0.0
+	for b := range blocks {
+		ll += lls[b]
+		if acc != nil {
+			for j, v := range accs[b] {
+				acc[j] += v
+			}
 		}
 	}
 	return ll
@@ -305,22 +335,37 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		return opts.Penalty*sumSq(p[:kp]) + opts.CovariatePenalty*sumSq(p[kp:])
 	}
 	// objective: −LL/N + penalty·Σp², in θ = ln p. The gradient-based
-	// methods ask for the gradient at every point whose value they ask
-	// for, right after it: one pass over the patterns gives both (the
-	// log-likelihood is the same bits with or without the gradient), and
-	// the gradient is kept for that next call.
-	withGrad := false
+	// methods ask for the gradient (and Newton's method for the Hessian) at
+	// every point whose value they ask for, right after it: one pass over
+	// the patterns gives all of them (the log-likelihood is the same bits
+	// either way), kept for those next calls.
+	hl, hasHess := spec.lk.(hessianLikelihood)
+	h := make([]float64, k*k)
+	withGrad, withHess := false, false
 	var cached gradCache
+	// d is ∂p/∂θ: p for a log-scale parameter, 1 for a free one.
+	d := func(i int) float64 {
+		if i < kp {
+			return p[i]
+		}
+		return 1
+	}
 	problem := optimize.Problem{
 		Func: func(theta []float64) float64 {
 			toP(theta)
 			rep.Evaluations++
 			var ll float64
-			if withGrad {
+			switch {
+			case withHess:
+				clear(g)
+				clear(h)
+				ll = totalLogLikHessian(hl, p, g, h, workers)
+				cached.store(theta, g, h)
+			case withGrad:
 				clear(g)
 				ll = totalLogLik(spec.lk, p, g, workers)
-				cached.store(theta, g)
-			} else {
+				cached.store(theta, g, nil)
+			default:
 				ll = totalLogLik(spec.lk, p, nil, workers)
 			}
 			v := -ll/spec.n + penalty(p)
@@ -331,7 +376,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		},
 		Grad: func(grad, theta []float64) {
 			toP(theta)
-			if !cached.load(theta, g) {
+			if !cached.load(theta, g, nil) {
 				clear(g)
 				totalLogLik(spec.lk, p, g, workers)
 			}
@@ -343,6 +388,42 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 				}
 			}
 		},
+	}
+	if hasHess {
+		// ∂²f/∂θᵢ∂θⱼ = dᵢdⱼ ∂²f/∂pᵢ∂pⱼ, plus pᵢ ∂f/∂pᵢ on the diagonal of a
+		// log-scale parameter, for f = −LL/N + penalties.
+		problem.Hess = func(hess *mat.SymDense, theta []float64) {
+			toP(theta)
+			if !cached.load(theta, g, h) {
+				clear(g)
+				clear(h)
+				totalLogLikHessian(hl, p, g, h, workers)
+				cached.store(theta, g, h)
+			}
+			finite := true
+			for i := range k {
+				for j := i; j < k; j++ {
+					v := -d(i) * d(j) * h[i*k+j] / spec.n
+					if i == j && i < kp {
+						v += -p[i]*g[i]/spec.n + 4*opts.Penalty*p[i]*p[i]
+					} else if i == j {
+						v += 2 * opts.CovariatePenalty
+					}
+					finite = finite && !math.IsNaN(v) && !math.IsInf(v, 0)
+					hess.SetSym(i, j, v)
+				}
+			}
+			if !finite {
+				// Beyond float64 (a parameter near 0 or +Inf): a gradient
+				// step, and the line search, instead.
+				for i := range k {
+					for j := i; j < k; j++ {
+						hess.SetSym(i, j, 0)
+					}
+					hess.SetSym(i, i, 1)
+				}
+			}
+		}
 	}
 	best := make([]float64, k)
 	for i, s := range start {
@@ -359,9 +440,15 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		return -(f - penalty(pp)) * spec.n, pp
 	}}
 	methods := []optimize.Method{&optimize.BFGS{}, &optimize.NelderMead{}, &optimize.BFGS{}}
+	if hasHess {
+		// Newton's method converges in a third of BFGS's passes over the
+		// patterns; the others remain for when it does not.
+		methods = append([]optimize.Method{&optimize.Newton{}}, methods...)
+	}
 	converged := false
 	for _, method := range methods {
 		_, withGrad = method.(*optimize.BFGS)
+		_, withHess = method.(*optimize.Newton)
 		settings := &optimize.Settings{
 			GradientThreshold: 1e-9,
 			MajorIterations:   maxIter,
@@ -411,24 +498,31 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	return est, rep, nil
 }
 
-// gradCache keeps the gradient of the log-likelihood at the last point
-// whose value was computed.
+// gradCache keeps the gradient of the log-likelihood, and its Hessian when
+// it was computed, at the last point whose value was computed.
 type gradCache struct {
-	theta, grad []float64
+	theta, grad, hess []float64
 }
 
-func (c *gradCache) store(theta, grad []float64) {
+// store keeps grad and hess (nil for none) computed at theta.
+func (c *gradCache) store(theta, grad, hess []float64) {
 	c.theta = append(c.theta[:0], theta...)
 	c.grad = append(c.grad[:0], grad...)
+	c.hess = append(c.hess[:0], hess...)
+	if hess == nil {
+		c.hess = nil
+	}
 }
 
-// load copies the cached gradient into grad when theta is, bit for bit, the
-// point it was computed at.
-func (c *gradCache) load(theta, grad []float64) bool {
-	if c.theta == nil || !slices.Equal(c.theta, theta) {
+// load copies the cached gradient into grad, and the Hessian into hess
+// unless hess is nil, when theta is, bit for bit, the point they were
+// computed at.
+func (c *gradCache) load(theta, grad, hess []float64) bool {
+	if c.theta == nil || !slices.Equal(c.theta, theta) || hess != nil && c.hess == nil {
 		return false
 	}
 	copy(grad, c.grad)
+	copy(hess, c.hess)
 	return true
 }
 
@@ -513,33 +607,44 @@ func sumSq(p []float64) float64 {
 }
 
 // stdErrors returns standard errors and the covariance matrix from the
-// observed information: the Hessian of −LL in the natural parameters by
-// central differences of the analytic gradient, inverted by Cholesky. It
-// returns nil when the Hessian is not positive definite.
+// observed information: the Hessian of −LL in the natural parameters,
+// exact when the likelihood gives it and otherwise by central differences
+// of the analytic gradient, inverted by Cholesky. It returns nil when the
+// Hessian is not positive definite.
 func stdErrors(spec fitSpec, p []float64, workers int) (map[string]float64, [][]float64) {
 	k := len(p)
 	h := mat.NewSymDense(k, nil)
-	gp := make([]float64, k)
-	gm := make([]float64, k)
-	q := make([]float64, k)
-	cols := make([][]float64, k)
-	for j := range k {
-		step := 1e-5 * math.Max(math.Abs(p[j]), 1e-3)
-		copy(q, p)
-		q[j] = p[j] + step
-		clear(gp)
-		totalLogLik(spec.lk, q, gp, workers)
-		q[j] = p[j] - step
-		clear(gm)
-		totalLogLik(spec.lk, q, gm, workers)
-		cols[j] = make([]float64, k)
+	if hl, ok := spec.lk.(hessianLikelihood); ok {
+		hess := make([]float64, k*k)
+		totalLogLikHessian(hl, p, make([]float64, k), hess, workers)
 		for i := range k {
-			cols[j][i] = -(gp[i] - gm[i]) / (2 * step)
+			for j := i; j < k; j++ {
+				h.SetSym(i, j, -hess[i*k+j])
+			}
 		}
-	}
-	for i := range k {
-		for j := i; j < k; j++ {
-			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+	} else {
+		gp := make([]float64, k)
+		gm := make([]float64, k)
+		q := make([]float64, k)
+		cols := make([][]float64, k)
+		for j := range k {
+			step := 1e-5 * math.Max(math.Abs(p[j]), 1e-3)
+			copy(q, p)
+			q[j] = p[j] + step
+			clear(gp)
+			totalLogLik(spec.lk, q, gp, workers)
+			q[j] = p[j] - step
+			clear(gm)
+			totalLogLik(spec.lk, q, gm, workers)
+			cols[j] = make([]float64, k)
+			for i := range k {
+				cols[j][i] = -(gp[i] - gm[i]) / (2 * step)
+			}
+		}
+		for i := range k {
+			for j := i; j < k; j++ {
+				h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+			}
 		}
 	}
 	var chol mat.Cholesky

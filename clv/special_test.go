@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -33,4 +34,19 @@ func TestSpecialFunctions(t *testing.T) {
 	near(t, "digamma(0.5)", digamma(0.5), -1.96351002602142347944, 1e-15)
 	near(t, "digamma(1e-3)", digamma(1e-3), -1000.5755719318103005, 1e-14)
 	near(t, "digamma(123.4)", digamma(123.4), 4.81137377511627741914, 1e-14)
+	// ψ′ against mpmath (30 digits), on both sides of the switch from the
+	// recurrence to the asymptotic series at 10.
+	for _, c := range []struct{ x, want float64 }{
+		{1e-3, 1000001.642533195868978},
+		{0.5, 4.934802200544679309417},
+		{1, 1.644934066848226436472},
+		{2.5, 0.4903577561002348649728},
+		{9.999, 0.1051773866767288682784},
+		{10, 0.1051663356816857461222},
+		{12.75, 0.08158742565590273213179},
+		{123.4, 0.008136651610865263685881},
+		{1e6, 0.000001000000500000166666667},
+	} {
+		near(t, fmt.Sprintf("trigamma(%v)", c.x), trigamma(c.x), c.want, 1e-15)
+	}
 }
