@@ -439,11 +439,11 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		natural(theta, pp)
 		return -(f - penalty(pp)) * spec.n, pp
 	}}
-	methods := []optimize.Method{&optimize.BFGS{}, &optimize.NelderMead{}, &optimize.BFGS{}}
+	methods := []optimize.Method{&optimize.BFGS{Linesearcher: &boundedLinesearch{}}, &optimize.NelderMead{}, &optimize.BFGS{Linesearcher: &boundedLinesearch{}}}
 	if hasHess {
 		// Newton's method converges in a third of BFGS's passes over the
 		// patterns; the others remain for when it does not.
-		methods = append([]optimize.Method{&optimize.Newton{}}, methods...)
+		methods = append([]optimize.Method{&optimize.Newton{Linesearcher: &boundedLinesearch{}}}, methods...)
 	}
 	converged := false
 	for _, method := range methods {
@@ -524,6 +524,33 @@ func (c *gradCache) load(theta, grad, hess []float64) bool {
 	copy(grad, c.grad)
 	copy(hess, c.hess)
 	return true
+}
+
+// maxLinesearch bounds the evaluations of one line search. A search that
+// has not found a step by then is searching rounding noise (right at the
+// optimum, where the log-likelihood no longer changes in float64); the
+// fit then ends, and the gradient test decides whether it converged.
+const maxLinesearch = 10
+
+// boundedLinesearch is gonum's Bisection (the default of BFGS and Newton)
+// with at most maxLinesearch evaluations.
+type boundedLinesearch struct {
+	optimize.Bisection
+	n int
+}
+
+// Init implements optimize.Linesearcher.
+func (b *boundedLinesearch) Init(f, g, step float64) optimize.Operation {
+	b.n = 0
+	return b.Bisection.Init(f, g, step)
+}
+
+// Iterate implements optimize.Linesearcher.
+func (b *boundedLinesearch) Iterate(f, g float64) (optimize.Operation, float64, error) {
+	if b.n++; b.n > maxLinesearch {
+		return optimize.NoOperation, 0, optimize.ErrLinesearcherFailure
+	}
+	return b.Bisection.Iterate(f, g)
 }
 
 // Limits beyond which an estimate is a boundary solution (see
