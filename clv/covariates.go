@@ -342,7 +342,7 @@ func prepareCovariates(data []Pattern, cov Covariates) (*covRows, float64, []flo
 		d.w = append(d.w, r.p.Weight)
 		d.z = append(d.z, r.z)
 	}
-	d.xi, d.ux = distinct(d.x)
+	d.xi, d.ux = distinct(d.x, 0)
 	scale := make([]float64, len(cov.Names))
 	for j := range scale {
 		mean, sq := 0.0, 0.0

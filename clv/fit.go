@@ -360,11 +360,11 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 				clear(g)
 				clear(h)
 				ll = totalLogLikHessian(hl, p, g, h, workers)
-				cached.store(theta, g, h)
+				cached.store(theta, ll, g, h)
 			case withGrad:
 				clear(g)
 				ll = totalLogLik(spec.lk, p, g, workers)
-				cached.store(theta, g, nil)
+				cached.store(theta, ll, g, nil)
 			default:
 				ll = totalLogLik(spec.lk, p, nil, workers)
 			}
@@ -397,8 +397,8 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 			if !cached.load(theta, g, h) {
 				clear(g)
 				clear(h)
-				totalLogLikHessian(hl, p, g, h, workers)
-				cached.store(theta, g, h)
+				ll := totalLogLikHessian(hl, p, g, h, workers)
+				cached.store(theta, ll, g, h)
 			}
 			finite := true
 			for i := range k {
@@ -479,11 +479,21 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	}
 	toP(best)
 	est := append([]float64(nil), p...)
-	rep.LogLikelihood = totalLogLik(spec.lk, est, nil, workers)
+	// The optimisers usually end where they last evaluated: the
+	// log-likelihood (the same bits with or without derivatives) and, after
+	// Newton's method, the Hessian for the standard errors are kept from
+	// that pass.
+	var atBest []float64
+	if cached.theta != nil && slices.Equal(cached.theta, best) {
+		rep.LogLikelihood = cached.ll
+		atBest = cached.hess
+	} else {
+		rep.LogLikelihood = totalLogLik(spec.lk, est, nil, workers)
+	}
 	rep.Converged = converged
 	rep.AIC = 2*float64(k) - 2*rep.LogLikelihood
 	rep.BIC = float64(k)*math.Log(spec.n) - 2*rep.LogLikelihood
-	rep.StdErrors, rep.Covariance = stdErrors(spec, est, workers)
+	rep.StdErrors, rep.Covariance = stdErrors(spec, est, workers, atBest)
 	if rep.Covariance != nil {
 		rep.CovarianceOf = slices.Clone(names)
 	}
@@ -498,14 +508,16 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 	return est, rep, nil
 }
 
-// gradCache keeps the gradient of the log-likelihood, and its Hessian when
-// it was computed, at the last point whose value was computed.
+// gradCache keeps the log-likelihood and its gradient, and its Hessian
+// when it was computed, at the last point whose value was computed.
 type gradCache struct {
 	theta, grad, hess []float64
+	ll                float64
 }
 
-// store keeps grad and hess (nil for none) computed at theta.
-func (c *gradCache) store(theta, grad, hess []float64) {
+// store keeps ll, grad and hess (nil for none) computed at theta.
+func (c *gradCache) store(theta []float64, ll float64, grad, hess []float64) {
+	c.ll = ll
 	c.theta = append(c.theta[:0], theta...)
 	c.grad = append(c.grad[:0], grad...)
 	c.hess = append(c.hess[:0], hess...)
@@ -637,13 +649,17 @@ func sumSq(p []float64) float64 {
 // observed information: the Hessian of −LL in the natural parameters,
 // exact when the likelihood gives it and otherwise by central differences
 // of the analytic gradient, inverted by Cholesky. It returns nil when the
-// Hessian is not positive definite.
-func stdErrors(spec fitSpec, p []float64, workers int) (map[string]float64, [][]float64) {
+// Hessian is not positive definite. hess, when not nil, is the Hessian of
+// LL at p, already computed.
+func stdErrors(spec fitSpec, p []float64, workers int, hess []float64) (map[string]float64, [][]float64) {
 	k := len(p)
 	h := mat.NewSymDense(k, nil)
-	if hl, ok := spec.lk.(hessianLikelihood); ok {
-		hess := make([]float64, k*k)
+	hl, ok := spec.lk.(hessianLikelihood)
+	if ok && hess == nil {
+		hess = make([]float64, k*k)
 		totalLogLikHessian(hl, p, make([]float64, k), hess, workers)
+	}
+	if hess != nil {
 		for i := range k {
 			for j := i; j < k; j++ {
 				h.SetSym(i, j, -hess[i*k+j])

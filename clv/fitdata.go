@@ -13,14 +13,19 @@ type patternData struct {
 }
 
 // distinct maps each value to its index in the returned table of distinct
-// values (in first-seen order).
-func distinct(vals []float64) ([]int32, []float64) {
+// values (in first-seen order). When limit > 0 and there are more than
+// limit distinct values, it stops and returns nil, nil: a table would not
+// pay.
+func distinct(vals []float64, limit int) ([]int32, []float64) {
 	idx := make([]int32, len(vals))
 	seen := map[float64]int32{}
 	var table []float64
 	for i, v := range vals {
 		j, ok := seen[v]
 		if !ok {
+			if limit > 0 && len(table) == limit {
+				return nil, nil
+			}
 			j = int32(len(table))
 			seen[v] = j
 			table = append(table, v)
@@ -37,19 +42,23 @@ func newPatternData(ps []Pattern) *patternData {
 	for i, p := range ps {
 		d.x[i], d.tx[i], d.T[i], d.w[i] = float64(p.Frequency), p.Recency, p.T, p.Weight
 	}
-	d.xi, d.ux = distinct(d.x)
-	d.Ti, d.uT = distinct(d.T)
-	d.txi, d.utx = distinct(d.tx)
+	d.xi, d.ux = distinct(d.x, 0)
+	d.Ti, d.uT = distinct(d.T, 0)
+	// Recencies get a table of logarithms per evaluation only when at
+	// most a quarter of them are distinct: with continuous recencies the
+	// table would cost as many logarithms, serially, as computing them
+	// where they are needed, in parallel blocks.
+	if len(d.tx) >= 4 {
+		d.txi, d.utx = distinct(d.tx, len(d.tx)/4)
+	}
 	return d
 }
 
 func (d *patternData) len() int { return len(d.x) }
 
-// tableTx reports whether logarithms of recencies are worth a table per
-// evaluation: not when most recencies are distinct (continuous recencies),
-// where the table would cost as many logarithms, serially, as computing
-// them where they are needed, in parallel blocks.
-func (d *patternData) tableTx() bool { return 4*len(d.utx) <= len(d.x) }
+// tableTx reports whether recencies have a table of distinct values (see
+// newPatternData).
+func (d *patternData) tableTx() bool { return d.txi != nil }
 
 // defaultStart returns a starting point scaled to the data: rates start at
 // one purchase per mean customer age.
