@@ -562,9 +562,14 @@ func fitBG(ctx context.Context, data []Pattern, opts FitOptions, desc *Descripti
 	if err != nil {
 		return nil, FitReport{Model: desc.Name}, err
 	}
-	d := newPatternData(ps)
-	start := []float64{1, defaultStart(d, n) / 4, 1, 1}
-	return maximize(ctx, fitSpec{desc: desc, start: start, lk: bgLik{d, shift}, n: n, hint: patternHint(ps, n)}, opts)
+	spec := func(ps []Pattern, n float64) fitSpec {
+		d := newPatternData(ps)
+		return fitSpec{desc: desc, start: []float64{1, defaultStart(d, n) / 4, 1, 1}, lk: bgLik{d, shift}, n: n}
+	}
+	full := spec(ps, n)
+	full.hint = patternHint(ps, n)
+	full.sub = func(step int) fitSpec { return spec(subsample(ps, step)) }
+	return maximize(ctx, full, opts)
 }
 
 // patternHint returns what about the patterns can make a BG/NBD, MBG/NBD or

@@ -449,9 +449,15 @@ func FitParetoNBD(ctx context.Context, data []Pattern, opts FitOptions) (ParetoN
 	if err != nil {
 		return ParetoNBD{}, FitReport{Model: pnbdModel.Name}, err
 	}
-	d := newPatternData(ps)
-	s := defaultStart(d, n) / 4
-	p, rep, err := maximize(ctx, fitSpec{desc: &pnbdModel, start: []float64{1, s, 1, s}, lk: newPnbdLik(d), n: n, hint: patternHint(ps, n)}, opts)
+	spec := func(ps []Pattern, n float64) fitSpec {
+		d := newPatternData(ps)
+		s := defaultStart(d, n) / 4
+		return fitSpec{desc: &pnbdModel, start: []float64{1, s, 1, s}, lk: newPnbdLik(d), n: n}
+	}
+	full := spec(ps, n)
+	full.hint = patternHint(ps, n)
+	full.sub = func(step int) fitSpec { return spec(subsample(ps, step)) }
+	p, rep, err := maximize(ctx, full, opts)
 	if p == nil {
 		return ParetoNBD{}, rep, err
 	}
