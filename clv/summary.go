@@ -121,12 +121,11 @@ func Compress(summaries []Summary) []Pattern {
 // hashing, so the cost grows with the number of patterns and the sort only
 // touches the distinct ones.
 func CompressPatterns(patterns []Pattern) []Pattern {
-	type key struct {
-		x     int
-		tx, t float64
+	var c PatternCounter
+	for _, p := range patterns {
+		c.add(p)
 	}
-	out := mergeByKey(patterns, func(p Pattern) key { return key{p.Frequency, p.Recency, p.T} },
-		func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w })
+	out := c.ps
 	slices.SortFunc(out, comparePatterns)
 	return slices.Clip(out)
 }

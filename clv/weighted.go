@@ -3,23 +3,40 @@ package clv
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // keepPositive validates every item, naming the first bad one by its index
 // and what (e.g. "pattern 3: …"), and returns those with a positive weight
 // with their total weight; no such item is ErrNoData.
+//
+// When every item has a positive weight it returns items itself, not a
+// copy: callers must not modify the result.
 func keepPositive[T any](items []T, what string, validate func(T) error, weight func(T) float64) ([]T, float64, error) {
-	kept := make([]T, 0, len(items))
 	n := 0.0
+	var kept []T // a copy, once an item is dropped
+	dropped := false
 	for i, it := range items {
 		if err := validate(it); err != nil {
 			return nil, 0, fmt.Errorf("%s %d: %w", what, i, err)
 		}
-		if w := weight(it); w > 0 {
-			kept = append(kept, it)
-			n += w
+		w := weight(it)
+		if !(w > 0) {
+			if !dropped {
+				kept, dropped = append(make([]T, 0, len(items)), items[:i]...), true
+			}
+			continue
 		}
+		n += w
+		if dropped {
+			kept = append(kept, it)
+		}
+	}
+	if !dropped {
+		kept = items
 	}
 	if len(kept) == 0 {
 		return nil, 0, fmt.Errorf("%w: no %s with positive weight", ErrNoData, what)
@@ -55,13 +72,14 @@ func mergeByKey[T any, K comparable](items []T, key func(T) K, weight func(T) fl
 // the same bits for every permutation of the data.
 func canonical[T any](items []T, compare func(a, b T) int, weight func(T) float64, add func(into *T, w float64)) ([]T, float64) {
 	sorted := slices.Clone(items)
-	slices.SortFunc(sorted, func(a, b T) int {
+	parallel.SortFunc(sorted, runtime.GOMAXPROCS(0), func(a, b T) int {
 		if c := compare(a, b); c != 0 {
 			return c
 		}
 		return cmp.Compare(weight(a), weight(b))
 	})
-	var out []T
+	// Merge in place: the write position never passes the read one.
+	out := sorted[:0]
 	n := 0.0
 	for _, it := range sorted {
 		n += weight(it)
@@ -71,5 +89,5 @@ func canonical[T any](items []T, compare func(a, b T) int, weight func(T) float6
 		}
 		out = append(out, it)
 	}
-	return out, n
+	return slices.Clip(out), n
 }

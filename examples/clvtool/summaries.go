@@ -192,25 +192,18 @@ func covariatesOf(names []string, rows []summaryRow) clv.Covariates {
 // the order they first appear, which a fit does not depend on (it sorts
 // them itself).
 func readPatterns(r io.Reader) ([]clv.Pattern, error) {
-	type key struct {
-		x     int
-		tx, t float64
-	}
-	index := map[key]int{}
-	var ps []clv.Pattern
+	var c clv.PatternCounter
+	var addErr error
 	err := eachSummary(r, false, false, nil, func(s clv.Summary, w float64, _ []float64) {
-		if w == 0 {
-			return // CompressPatterns drops it
+		// The row is valid (eachSummary checked it), and so is its pattern.
+		if err := c.Add(clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: w}); err != nil && addErr == nil {
+			addErr = err
 		}
-		k := key{s.Frequency, s.Recency, s.T}
-		if i, ok := index[k]; ok {
-			ps[i].Weight += w
-			return
-		}
-		index[k] = len(ps)
-		ps = append(ps, clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: w})
 	})
-	return ps, err
+	if err == nil {
+		err = addErr
+	}
+	return c.Patterns(), err
 }
 
 // eachSummary reads the rows of readSummaries, calling f with each one's

@@ -5,6 +5,7 @@ package parallel
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -72,4 +73,43 @@ func Each(n, chunk int, f func(i int) error) error {
 		}
 		return nil
 	})
+}
+
+// minParallelSort is the length below which SortFunc sorts on one
+// goroutine: shorter slices sort faster than goroutines start.
+const minParallelSort = 1 << 14
+
+// SortFunc sorts s by cmp, as slices.SortFunc does, on up to workers
+// goroutines: halves are sorted in parallel and merged. cmp must be a
+// strict weak order; elements that compare equal may end in any order
+// (as with slices.SortFunc), so a caller that needs the same bits every
+// time must compare in full.
+func SortFunc[T any](s []T, workers int, cmp func(a, b T) int) {
+	if workers <= 1 || len(s) < minParallelSort {
+		slices.SortFunc(s, cmp)
+		return
+	}
+	mid := len(s) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		SortFunc(s[:mid], workers/2, cmp)
+	}()
+	SortFunc(s[mid:], workers-workers/2, cmp)
+	wg.Wait()
+	merged := make([]T, 0, len(s))
+	i, j := 0, mid
+	for i < mid && j < len(s) {
+		if cmp(s[j], s[i]) < 0 {
+			merged = append(merged, s[j])
+			j++
+		} else {
+			merged = append(merged, s[i])
+			i++
+		}
+	}
+	merged = append(merged, s[i:mid]...)
+	merged = append(merged, s[j:]...)
+	copy(s, merged)
 }

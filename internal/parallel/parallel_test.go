@@ -3,6 +3,7 @@ package parallel
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -50,4 +51,24 @@ func TestEachReportsTheEarliestError(t *testing.T) {
 	if err := Each(0, 10, func(int) error { return errors.New("never") }); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestSortFuncSorts(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 4*minParallelSort).Draw(t, "n")
+		workers := rapid.IntRange(-1, 5).Draw(t, "workers")
+		span := rapid.IntRange(1, 1<<20).Draw(t, "span")
+		seed := rapid.Uint64().Draw(t, "seed")
+		s := make([]int, n)
+		for i := range s {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			s[i] = int(seed>>33) % span
+		}
+		want := slices.Clone(s)
+		slices.Sort(want)
+		SortFunc(s, workers, func(a, b int) int { return a - b })
+		if !slices.Equal(s, want) {
+			t.Fatalf("SortFunc of %d elements on %d workers differs from slices.Sort", n, workers)
+		}
+	})
 }

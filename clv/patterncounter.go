@@ -1,0 +1,116 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// PatternCounter counts customers into weighted patterns as they arrive,
+// holding one entry per distinct (Frequency, Recency, T) and never the
+// customers themselves: what CompressPatterns does for a slice, for a
+// stream of summaries (rows of a file, a database cursor). Weights of equal
+// patterns are added in the order they arrive. The zero value is an empty
+// counter ready to use; a counter is not safe for concurrent use.
+//
+// It is an open-addressing hash table specialised to the key: one hash of
+// the three numbers per Add and one probe in the common case, about half
+// the cost of a Go map keyed by the triple.
+type PatternCounter struct {
+	// slots holds, for a used slot, the high 32 bits of the key's hash
+	// and the index+1 of its pattern in ps; 0 marks an empty slot. Its
+	// length is a power of two, at least twice len(ps).
+	slots []uint64
+	ps    []Pattern
+}
+
+// Add counts p.Weight customers with p's frequency, recency and T. It
+// refuses an invalid pattern (see Pattern.Validate) and ignores one of zero
+// weight.
+func (c *PatternCounter) Add(p Pattern) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if len(c.ps) >= math.MaxUint32-1 {
+		return fmt.Errorf("clv: more than %d distinct patterns", math.MaxUint32-1)
+	}
+	c.add(p)
+	return nil
+}
+
+// add is Add without the checks; NaN never equals itself, so a pattern with
+// a NaN is kept apart, as in a Go map.
+func (c *PatternCounter) add(p Pattern) {
+	if p.Weight == 0 {
+		return
+	}
+	if 2*(len(c.ps)+1) > len(c.slots) {
+		c.grow()
+	}
+	h := hashPattern(p)
+	tag := h >> 32 << 32
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := c.slots[i]
+		if s == 0 {
+			c.ps = append(c.ps, p)
+			c.slots[i] = tag | uint64(len(c.ps))
+			return
+		}
+		if s&^0xffffffff == tag {
+			q := &c.ps[uint32(s)-1]
+			if q.Frequency == p.Frequency && q.Recency == p.Recency && q.T == p.T {
+				q.Weight += p.Weight
+				return
+			}
+		}
+	}
+}
+
+// grow doubles the table (from 1024 slots) and re-inserts the patterns;
+// the patterns' capacity doubles with it, so that appends do not copy them
+// again in between.
+func (c *PatternCounter) grow() {
+	c.slots = make([]uint64, max(2*len(c.slots), 1024))
+	c.ps = slices.Grow(c.ps, len(c.slots)/2-len(c.ps))
+	mask := uint64(len(c.slots) - 1)
+	for k, p := range c.ps {
+		h := hashPattern(p)
+		i := h & mask
+		for c.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		c.slots[i] = h>>32<<32 | uint64(k+1)
+	}
+}
+
+// Len returns the number of distinct patterns counted.
+func (c *PatternCounter) Len() int { return len(c.ps) }
+
+// Patterns returns the distinct patterns with their total weights, in the
+// order they were first added (the caller owns the slice). Fitting sorts
+// them itself; CompressPatterns' order is by frequency, recency and T.
+func (c *PatternCounter) Patterns() []Pattern { return slices.Clone(c.ps) }
+
+// hashPattern mixes a pattern's key; −0 and +0, which compare equal, hash
+// alike.
+func hashPattern(p Pattern) uint64 {
+	tx, T := p.Recency, p.T
+	if tx == 0 {
+		tx = 0
+	}
+	if T == 0 {
+		T = 0
+	}
+	const k1, k2, k3 = 0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9
+	a := mix(math.Float64bits(tx)^k1, math.Float64bits(T)^k2)
+	return mix(a^uint64(p.Frequency), k3)
+}
+
+// mix returns the high and low halves of a·b xored: a 64-bit mixer in
+// which every output bit depends on every input bit.
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
