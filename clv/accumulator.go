@@ -297,21 +297,34 @@ func (r *rules) units(days int64) float64 { return float64(days) / r.opts.Unit.D
 // fullSummary returns the summary of a non-empty accumulator over the whole
 // observation period.
 func (r *rules) fullSummary(id string, a *Accumulator) Summary {
+	s, repeatSpend := r.fullCounts(id, a)
+	s.MonetaryValue = repeatSpend.mean(s.Frequency)
+	return s
+}
+
+// fullCounts is fullSummary without the monetary value, with the repeat
+// spend whose mean it is.
+func (r *rules) fullCounts(id string, a *Accumulator) (Summary, exactSum) {
 	repeat := a.cal
 	repeat.merge(a.holdout)
-	return r.summary(id, a.periods, repeat.minus(a.first), r.endDay)
+	return r.counts(id, a.periods, r.endDay), repeat.minus(a.first)
 }
 
 func (r *rules) summary(id string, periods []int32, repeatSpend exactSum, end int64) Summary {
+	s := r.counts(id, periods, end)
+	s.MonetaryValue = repeatSpend.mean(s.Frequency)
+	return s
+}
+
+// counts is a summary without its monetary value.
+func (r *rules) counts(id string, periods []int32, end int64) Summary {
 	first, last := int64(periods[0]), int64(periods[len(periods)-1])
-	x := len(periods) - 1
 	return Summary{
-		ID:            id,
-		Frequency:     x,
-		Recency:       r.units(last - first),
-		T:             r.units(end - first),
-		MonetaryValue: repeatSpend.mean(x),
-		Unit:          r.opts.Unit,
+		ID:        id,
+		Frequency: len(periods) - 1,
+		Recency:   r.units(last - first),
+		T:         r.units(end - first),
+		Unit:      r.opts.Unit,
 	}
 }
 

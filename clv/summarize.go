@@ -592,16 +592,34 @@ func (s *Summarizer) order() []int32 {
 // Summaries returns one summary per customer over the whole observation
 // period, sorted by ID. When a calibration end is set the summaries still
 // cover everything up to End; use Split for the calibration view.
+//
+// The summaries' IDs share one string; reading the summaries in order
+// reads memory in order (their IDs and monetary values are laid out in
+// that order), which is what writing a large table out needs.
 func (s *Summarizer) Summaries() []Summary {
 	// Customers are visited in the order of their state in memory, and
-	// their summaries written where their ID sorts.
+	// their summaries written where their ID sorts, IDs copied to where
+	// they sort in one buffer. The monetary values, which allocate, are
+	// made in sorted order afterwards.
+	order := s.order()
 	rank := make([]int32, len(s.ids))
-	for j, i := range s.order() {
+	off := make([]int, len(s.ids)+1)
+	for j, i := range order {
 		rank[i] = int32(j)
+		off[j+1] = off[j] + len(s.ids[i])
 	}
+	buf := make([]byte, off[len(s.ids)])
 	out := make([]Summary, len(s.ids))
+	spend := make([]exactSum, len(s.ids))
 	for i := range s.customers {
-		out[rank[i]] = s.fullSummary(s.ids[i], &s.customers[i])
+		j := rank[i]
+		copy(buf[off[j]:], s.ids[i])
+		out[j], spend[j] = s.fullCounts("", &s.customers[i])
+	}
+	ids := string(buf)
+	for j := range out {
+		out[j].ID = ids[off[j]:off[j+1]]
+		out[j].MonetaryValue = spend[j].mean(out[j].Frequency)
 	}
 	return out
 }
