@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -55,6 +57,14 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 	s, err := clv.NewSummarizer(opts)
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
+	}
+	// Every customer's state lives until the end, so each collection
+	// marks nearly all of the heap for little garbage: collecting when the
+	// heap has grown by twice the live data rather than once saves about a
+	// tenth of the time, and memory stays proportional to the customers.
+	// GOGC, when set, wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	f, err := openInput(*in)
 	if err != nil {
