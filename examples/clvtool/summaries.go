@@ -16,6 +16,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/clip"
+	"github.com/clvkit/clvkit/internal/numparse"
 )
 
 // table reads a CSV input with named columns one row at a time, by clv's
@@ -113,6 +114,9 @@ func (t *table) float(col string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if v, ok := numparse.Float(s); ok {
+		return v, nil // strconv's value, faster
+	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, col, clip.Value(string(s)))
@@ -125,6 +129,13 @@ func (t *table) real(col string) (float64, error) {
 	s, err := t.number(col)
 	if err != nil {
 		return 0, err
+	}
+	if len(s) > 1 && s[0] == '-' {
+		if v, ok := numparse.Float(s[1:]); ok {
+			return -v, nil // strconv reads −x as the negation of x
+		}
+	} else if v, ok := numparse.Float(s); ok {
+		return v, nil
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
