@@ -21,6 +21,12 @@ func distinct(vals []float64, limit int) ([]int32, []float64) {
 	seen := map[float64]int32{}
 	var table []float64
 	for i, v := range vals {
+		if i > 0 && v == vals[i-1] {
+			// Patterns are sorted by frequency, then recency: runs of
+			// equal values skip the map.
+			idx[i] = idx[i-1]
+			continue
+		}
 		j, ok := seen[v]
 		if !ok {
 			if limit > 0 && len(table) == limit {

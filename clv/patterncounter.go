@@ -89,9 +89,11 @@ func (c *PatternCounter) grow() {
 func (c *PatternCounter) Len() int { return len(c.ps) }
 
 // Patterns returns the distinct patterns with their total weights, in the
-// order they were first added (the caller owns the slice). Fitting sorts
-// them itself; CompressPatterns' order is by frequency, recency and T.
-func (c *PatternCounter) Patterns() []Pattern { return slices.Clone(c.ps) }
+// order they were first added. Fitting sorts them itself; CompressPatterns'
+// order is by frequency, recency and T. The slice shares memory with the
+// counter, as a view of what it holds: a later Add may change its weights,
+// so clone it to keep it apart.
+func (c *PatternCounter) Patterns() []Pattern { return slices.Clip(c.ps) }
 
 // hashPattern mixes a pattern's key; −0 and +0, which compare equal, hash
 // alike.
