@@ -41,7 +41,14 @@
 //
 // Compress folds summaries into weighted Patterns (identical frequency,
 // recency and age), on which model fitting runs; their number grows far more
-// slowly than the number of customers.
+// slowly than the number of customers. A PatternCounter does the same for
+// summaries that stream in (a file read row by row), holding only the
+// distinct patterns.
+//
+// BG/NBD and MBG/NBD fits run Newton's method on the exact Hessian of the
+// likelihood, Pareto/NBD and the others BFGS on analytic gradients; fits of
+// 100,000 distinct patterns or more start from a fit to a systematic sample
+// of them.
 //
 // # Money
 //

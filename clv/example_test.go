@@ -79,6 +79,30 @@ func ExampleCompress() {
 	// x=2 t_x=5 T=10 weight=1
 }
 
+func ExamplePatternCounter() {
+	// Summaries arriving one at a time (rows of a file, a database
+	// cursor): only the distinct patterns are held.
+	var c clv.PatternCounter
+	for _, s := range []clv.Summary{
+		{Frequency: 0, T: 10}, {Frequency: 2, Recency: 5, T: 10}, {Frequency: 0, T: 10}, {Frequency: 0, T: 10},
+	} {
+		if err := c.Add(clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: 1}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Println(c.Len(), "patterns:")
+	for _, p := range c.Patterns() {
+		fmt.Printf("x=%d t_x=%v T=%v weight=%v\n", p.Frequency, p.Recency, p.T, p.Weight)
+	}
+	fmt.Println(c.Add(clv.Pattern{Frequency: 1, Recency: 12, T: 10, Weight: 1}))
+	// Output:
+	// 2 patterns:
+	// x=0 t_x=0 T=10 weight=3
+	// x=2 t_x=5 T=10 weight=1
+	// clv: invalid summary: recency 12 > T 10
+}
+
 func ExampleBGNBD() {
 	// Fader, Hardie & Lee's CDNOW estimates (weeks).
 	m := clv.BGNBD{R: 0.242593, Alpha: 4.413532, A: 0.792886, B: 2.425752}
