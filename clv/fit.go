@@ -270,12 +270,17 @@ type fitSpec struct {
 }
 
 // A fit of at least warmStartPatterns distinct patterns without a given
-// start first fits a systematic sample of about warmSample of them (every
-// step-th in canonical order) and starts from that estimate: Newton's
-// method then needs three or four passes over all the patterns instead of
-// eight. The estimate is the same maximum, to the optimiser's tolerance; if
-// the sample's fit fails, the fit starts from the default.
-const (
+// start, of a model that offers a sample (fitSpec.sub: those fitted by
+// Newton's method, whose convergence from a nearby start is quadratic),
+// first fits a systematic sample of about warmSample of them (every step-th
+// in canonical order) and starts from that estimate: Newton's method then
+// needs three or four passes over all the patterns instead of eight. The
+// estimate is the same maximum, to the optimiser's tolerance; if the
+// sample's fit fails, the fit starts from the default.
+//
+// They are variables only so that tests can exercise the warm start on
+// small data.
+var (
 	warmStartPatterns = 100_000
 	warmSample        = 25_000
 )
