@@ -27,8 +27,11 @@ type PatternCounter struct {
 
 // Add counts p.Weight customers with p's frequency, recency and T. It
 // refuses an invalid pattern (see Pattern.Validate) and ignores one of zero
-// weight.
+// weight. A nil counter is an error (ErrInvalidOptions), not a panic.
 func (c *PatternCounter) Add(p Pattern) error {
+	if c == nil {
+		return fmt.Errorf("%w: Add on a nil PatternCounter", ErrInvalidOptions)
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -86,14 +89,24 @@ func (c *PatternCounter) grow() {
 }
 
 // Len returns the number of distinct patterns counted.
-func (c *PatternCounter) Len() int { return len(c.ps) }
+func (c *PatternCounter) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.ps)
+}
 
 // Patterns returns the distinct patterns with their total weights, in the
 // order they were first added. Fitting sorts them itself; CompressPatterns'
 // order is by frequency, recency and T. The slice shares memory with the
 // counter, as a view of what it holds: a later Add may change its weights,
 // so clone it to keep it apart.
-func (c *PatternCounter) Patterns() []Pattern { return slices.Clip(c.ps) }
+func (c *PatternCounter) Patterns() []Pattern {
+	if c == nil {
+		return nil
+	}
+	return slices.Clip(c.ps)
+}
 
 // hashPattern mixes a pattern's key; −0 and +0, which compare equal, hash
 // alike.

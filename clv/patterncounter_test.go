@@ -77,4 +77,11 @@ func TestPatternCounterRefusesInvalid(t *testing.T) {
 	if c.Len() != 0 || len(c.Patterns()) != 0 {
 		t.Errorf("invalid patterns were counted: %v", c.Patterns())
 	}
+	var nilCounter *PatternCounter
+	if err := nilCounter.Add(Pattern{T: 1, Weight: 1}); !errors.Is(err, ErrInvalidOptions) {
+		t.Errorf("Add on a nil counter: %v", err)
+	}
+	if nilCounter.Len() != 0 || nilCounter.Patterns() != nil {
+		t.Error("a nil counter is not empty")
+	}
 }
