@@ -288,7 +288,7 @@ func FitBGBB(ctx context.Context, data []BGBBPattern, opts FitOptions) (BGBB, Fi
 	if err != nil {
 		return BGBB{}, FitReport{Model: bgbbModel.Name}, err
 	}
-	kept, n := canonical(kept, compareBGBB, func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w })
+	kept, n := canonical(kept, compareBGBB, func(p BGBBPattern) float64 { return p.Weight }, func(p *BGBBPattern, w float64) { p.Weight += w }, nil)
 	p, rep, err := maximize(ctx, fitSpec{desc: &bgbbModel, start: []float64{1, 1, 1, 1}, lk: bgbbLik{kept}, n: n}, opts)
 	if p == nil {
 		return BGBB{}, rep, err

@@ -333,7 +333,7 @@ func prepareCovariates(data []Pattern, cov Covariates) (*covRows, float64, []flo
 			return c
 		}
 		return slices.Compare(a.z, b.z)
-	}, func(r row) float64 { return r.p.Weight }, func(r *row, w float64) { r.p.Weight += w })
+	}, func(r row) float64 { return r.p.Weight }, func(r *row, w float64) { r.p.Weight += w }, nil)
 	d := &covRows{}
 	for _, r := range kept {
 		d.x = append(d.x, float64(r.p.Frequency))

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -788,6 +789,14 @@ func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *opti
 	return nil
 }
 
+// orderPatterns is comparePatterns, then the weight: canonical's order.
+func orderPatterns(a, b Pattern) int {
+	if c := comparePatterns(a, b); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Weight, b.Weight)
+}
+
 // preparePatterns validates patterns and drops those with zero weight. It
 // returns the kept patterns in canonical order, identical ones merged, and
 // their total weight, so that a fit does not depend on the order of its
@@ -797,6 +806,6 @@ func preparePatterns(data []Pattern) ([]Pattern, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	kept, n := canonical(kept, comparePatterns, func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w })
+	kept, n := canonical(kept, comparePatterns, func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w }, orderPatterns)
 	return kept, n, nil
 }

@@ -223,7 +223,7 @@ func FitGammaGamma(ctx context.Context, obs []SpendObservation, opts FitOptions)
 			return c
 		}
 		return cmp.Compare(a.Mean, b.Mean)
-	}, func(o SpendObservation) float64 { return o.Weight }, func(o *SpendObservation, w float64) { o.Weight += w })
+	}, func(o SpendObservation) float64 { return o.Weight }, func(o *SpendObservation, w float64) { o.Weight += w }, nil)
 	meanZ := 0.0
 	for _, o := range kept {
 		meanZ += o.Weight * o.Mean

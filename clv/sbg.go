@@ -259,7 +259,7 @@ func FitSBG(ctx context.Context, obs []SBGObservation, opts FitOptions) (SBG, Fi
 	if err != nil {
 		return SBG{}, FitReport{Model: sbgModel.Name}, err
 	}
-	kept, n := canonical(kept, compareSBG, func(o SBGObservation) float64 { return o.Weight }, func(o *SBGObservation, w float64) { o.Weight += w })
+	kept, n := canonical(kept, compareSBG, func(o SBGObservation) float64 { return o.Weight }, func(o *SBGObservation, w float64) { o.Weight += w }, nil)
 	p, rep, err := maximize(ctx, fitSpec{desc: &sbgModel, start: []float64{1, 1}, lk: sbgLik{kept}, n: n}, opts)
 	if p == nil {
 		return SBG{}, rep, err
