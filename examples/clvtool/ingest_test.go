@@ -19,19 +19,42 @@ import (
 // TestPropReadPatterns: streaming a summary table into patterns gives the
 // patterns of every row compressed at once — the same weights to the bit,
 // added in the same order — with zero weights dropped, and fails where
-// reading every row fails.
+// reading every row fails; with and without weight and id columns, over
+// several batches, with a bad row anywhere.
 func TestPropReadPatterns(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
+		weights, ids := rapid.Bool().Draw(t, "weights"), rapid.Bool().Draw(t, "ids")
 		var b strings.Builder
-		b.WriteString("id,frequency,recency,T,weight\n")
-		for i := range rapid.IntRange(0, 60).Draw(t, "rows") {
+		b.WriteString("frequency,recency,T")
+		if ids {
+			b.WriteString(",id")
+		}
+		if weights {
+			b.WriteString(",weight")
+		}
+		b.WriteString("\n")
+		n := rapid.IntRange(0, 60).Draw(t, "rows")
+		if rapid.Bool().Draw(t, "long") {
+			n = rapid.IntRange(batchRows, 3*batchRows).Draw(t, "long rows")
+		}
+		bad := rapid.IntRange(-1, n).Draw(t, "bad row") // −1: none
+		for i := range n {
 			x := rapid.IntRange(0, 3).Draw(t, "x")
 			tx := 0.0
 			if x > 0 {
 				tx = rapid.SampledFrom([]float64{0.5, 1.25, 3}).Draw(t, "tx")
 			}
-			w := rapid.SampledFrom([]string{"1", "1", "0.1", "0.2", "0", "2.5", "1e-3", "-1"}).Draw(t, "weight")
-			fmt.Fprintf(&b, "c%d,%d,%v,%v,%s\n", i, x, tx, rapid.SampledFrom([]float64{3, 4.5}).Draw(t, "T"), w)
+			fmt.Fprintf(&b, "%d,%v,%v", x, tx, rapid.SampledFrom([]float64{3, 4.5}).Draw(t, "T"))
+			if i == bad {
+				b.WriteString("x")
+			}
+			if ids {
+				fmt.Fprintf(&b, ",c%d", i)
+			}
+			if weights {
+				b.WriteString("," + rapid.SampledFrom([]string{"1", "1", "0.1", "0.2", "0", "2.5", "1e-3", "-1"}).Draw(t, "weight"))
+			}
+			b.WriteString("\n")
 		}
 		in := b.String()
 		rows, wantErr := readSummaries(strings.NewReader(in), false, nil)
