@@ -789,12 +789,21 @@ func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *opti
 	return nil
 }
 
-// orderPatterns is comparePatterns, then the weight: canonical's order.
+// orderPatterns is comparePatterns, then the weight: canonical's order,
+// for valid patterns of positive weight without −0. Their numbers are
+// non-negative and not NaN, and the bits of such floats order as the
+// floats do: integer comparisons, which sort faster.
 func orderPatterns(a, b Pattern) int {
-	if c := comparePatterns(a, b); c != 0 {
-		return c
+	if a.Frequency != b.Frequency {
+		return cmp.Compare(a.Frequency, b.Frequency)
 	}
-	return cmp.Compare(a.Weight, b.Weight)
+	if x, y := math.Float64bits(a.Recency), math.Float64bits(b.Recency); x != y {
+		return cmp.Compare(x, y)
+	}
+	if x, y := math.Float64bits(a.T), math.Float64bits(b.T); x != y {
+		return cmp.Compare(x, y)
+	}
+	return cmp.Compare(math.Float64bits(a.Weight), math.Float64bits(b.Weight))
 }
 
 // preparePatterns validates patterns and drops those with zero weight. It
@@ -806,6 +815,20 @@ func preparePatterns(data []Pattern) ([]Pattern, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	// −0 equals +0 but its bits sort apart: make it +0 (which changes no
+	// likelihood) so that orderPatterns applies.
+	if i := slices.IndexFunc(kept, negZero); i >= 0 {
+		kept = slices.Clone(kept)
+		for j := i; j < len(kept); j++ {
+			kept[j].Recency += 0
+			kept[j].T += 0
+		}
+	}
 	kept, n := canonical(kept, comparePatterns, func(p Pattern) float64 { return p.Weight }, func(p *Pattern, w float64) { p.Weight += w }, orderPatterns)
 	return kept, n, nil
+}
+
+// negZero reports a recency or age of −0.
+func negZero(p Pattern) bool {
+	return p.Recency == 0 && math.Signbit(p.Recency) || p.T == 0 && math.Signbit(p.T)
 }

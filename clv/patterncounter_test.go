@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
@@ -83,5 +84,32 @@ func TestPatternCounterRefusesInvalid(t *testing.T) {
 	}
 	if nilCounter.Len() != 0 || nilCounter.Patterns() != nil {
 		t.Error("a nil counter is not empty")
+	}
+}
+
+// TestPropOrderPatterns: the integer order of pattern bits is
+// comparePatterns then the weight, for valid patterns of positive weight
+// without −0 — and preparePatterns turns −0 into +0, merging the two.
+func TestPropOrderPatterns(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		num := rapid.OneOf(rapid.Float64Range(0, 100), rapid.SampledFrom([]float64{0, 1, 2.5, 1e-300, math.MaxFloat64}))
+		draw := func(name string) Pattern {
+			T := num.Draw(t, name+"T")
+			return Pattern{Frequency: rapid.IntRange(0, 3).Draw(t, name+"x"), Recency: T * rapid.SampledFrom([]float64{0, 0.5, 1}).Draw(t, name+"f"), T: T,
+				Weight: rapid.SampledFrom([]float64{1e-9, 0.5, 1, 3}).Draw(t, name+"w")}
+		}
+		a, b := draw("a"), draw("b")
+		want := comparePatterns(a, b)
+		if want == 0 {
+			want = cmp.Compare(a.Weight, b.Weight)
+		}
+		if got := orderPatterns(a, b); got != want {
+			t.Fatalf("orderPatterns(%+v, %+v) = %d, want %d", a, b, got, want)
+		}
+	})
+	negZero := math.Copysign(0, -1)
+	ps, n, err := preparePatterns([]Pattern{{Frequency: 0, Recency: negZero, T: 5, Weight: 1}, {Frequency: 0, Recency: 0, T: 5, Weight: 2}, {Frequency: 1, Recency: 0, T: negZero, Weight: 1}, {Frequency: 1, Recency: 0, T: 0, Weight: 1}})
+	if err != nil || n != 5 || len(ps) != 2 || ps[0].Weight != 3 || ps[1].Weight != 2 || math.Signbit(ps[0].Recency) || math.Signbit(ps[1].T) {
+		t.Errorf("preparePatterns with −0: %+v, %v, %v", ps, n, err)
 	}
 }
