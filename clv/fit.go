@@ -80,7 +80,9 @@ type FitReport struct {
 	Excluded   int            `json:"excluded,omitempty"`
 	ExcludedBy map[string]int `json:"excluded_by,omitempty"`
 	// Iterations and Evaluations count the optimiser's major iterations and
-	// likelihood evaluations over all attempts.
+	// likelihood evaluations (passes over the patterns) over all attempts
+	// on all the patterns; a large fit's warm start on a sample of them
+	// (see the package documentation) is not counted.
 	Iterations  int `json:"iterations"`
 	Evaluations int `json:"evaluations"`
 	// Converged reports that the optimiser stopped at a point where the
@@ -308,11 +310,12 @@ func (s fitSpec) names() []string {
 // positive is the number of positive (log-scale) parameters.
 func (s fitSpec) positive() int { return len(s.names()) - s.free }
 
-// maximize fits spec by maximum likelihood over log-parameters with BFGS
-// and analytic gradients; when the best point is not stationary, it is
-// retried with Nelder–Mead from there, then BFGS again. Convergence means
-// the infinity norm of the gradient of −LL/N in log-parameters is below
-// 1e-5 at the estimate.
+// maximize fits spec by maximum likelihood over log-parameters: with
+// Newton's method on the exact Hessian when the likelihood gives one, and
+// otherwise (or when Newton's method ends at a point that is not
+// stationary) BFGS on analytic gradients, then Nelder–Mead from the best
+// point, then BFGS again. Convergence means the infinity norm of the
+// gradient of −LL/N in log-parameters is below 1e-5 at the estimate.
 func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, FitReport, error) {
 	names := spec.names()
 	k, kp := len(names), spec.positive()
