@@ -1,5 +1,11 @@
 package clv
 
+import (
+	"runtime"
+
+	"github.com/clvkit/clvkit/internal/parallel"
+)
+
 // patternData is the struct-of-arrays form of patterns used by the
 // likelihoods. Each pattern's frequency, age and recency are also mapped to
 // tables of distinct values, so that gamma-function terms are computed once
@@ -48,15 +54,24 @@ func newPatternData(ps []Pattern) *patternData {
 	for i, p := range ps {
 		d.x[i], d.tx[i], d.T[i], d.w[i] = float64(p.Frequency), p.Recency, p.T, p.Weight
 	}
-	d.xi, d.ux = distinct(d.x, 0)
-	d.Ti, d.uT = distinct(d.T, 0)
-	// Recencies get a table of logarithms per evaluation only when at
-	// most a quarter of them are distinct: with continuous recencies the
-	// table would cost as many logarithms, serially, as computing them
-	// where they are needed, in parallel blocks.
-	if len(d.tx) >= 4 {
-		d.txi, d.utx = distinct(d.tx, len(d.tx)/4)
-	}
+	// The three tables are independent: built on up to three goroutines.
+	parallel.For(runtime.GOMAXPROCS(0), 3, func(k int) {
+		switch k {
+		case 0:
+			d.xi, d.ux = distinct(d.x, 0)
+		case 1:
+			d.Ti, d.uT = distinct(d.T, 0)
+		default:
+			// Recencies get a table of logarithms per evaluation only
+			// when at most a quarter of them are distinct: with
+			// continuous recencies the table would cost as many
+			// logarithms, serially, as computing them where they are
+			// needed, in parallel blocks.
+			if len(d.tx) >= 4 {
+				d.txi, d.utx = distinct(d.tx, len(d.tx)/4)
+			}
+		}
+	})
 	return d
 }
 
