@@ -285,7 +285,9 @@ func Flow(w io.Writer, title, fromLabel, toLabel string, states []string, counts
 		total = 1
 	}
 	avail := float64(height-top-bottom) - 8*float64(len(states)-1)
-	scale := avail / total
+	// A count's height is its share of the total: dividing first keeps it
+	// finite however small the total (avail/total would overflow).
+	scaled := func(v float64) float64 { return v / total * avail }
 	colL, colR := float64(left+40), float64(width-right-60)
 	barW := 22.0
 	// Left and right stacks.
@@ -297,9 +299,9 @@ func Flow(w io.Writer, title, fromLabel, toLabel string, states []string, counts
 		for _, v := range counts[i] {
 			s += v
 		}
-		c.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", colL-barW, y, barW, s*scale, palette[i%len(palette)])
-		c.printf(`<text x="%.1f" y="%.1f" font-size="12" text-anchor="end">%s (%.0f)</text>`+"\n", colL-barW-6, y+s*scale/2+4, esc(states[i]), s)
-		y += s*scale + 8
+		c.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", colL-barW, y, barW, scaled(s), palette[i%len(palette)])
+		c.printf(`<text x="%.1f" y="%.1f" font-size="12" text-anchor="end">%s (%.0f)</text>`+"\n", colL-barW-6, y+scaled(s)/2+4, esc(states[i]), s)
+		y += scaled(s) + 8
 	}
 	y = float64(top)
 	for j := range states {
@@ -308,13 +310,13 @@ func Flow(w io.Writer, title, fromLabel, toLabel string, states []string, counts
 		for i := range states {
 			s += counts[i][j]
 		}
-		c.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", colR, y, barW, s*scale, palette[j%len(palette)])
-		c.printf(`<text x="%.1f" y="%.1f" font-size="12">%s (%.0f)</text>`+"\n", colR+barW+6, y+s*scale/2+4, esc(states[j]), s)
-		y += s*scale + 8
+		c.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", colR, y, barW, scaled(s), palette[j%len(palette)])
+		c.printf(`<text x="%.1f" y="%.1f" font-size="12">%s (%.0f)</text>`+"\n", colR+barW+6, y+scaled(s)/2+4, esc(states[j]), s)
+		y += scaled(s) + 8
 	}
 	for i := range states {
 		for j := range states {
-			v := counts[i][j] * scale
+			v := scaled(counts[i][j])
 			if v <= 0 {
 				continue
 			}
