@@ -486,6 +486,23 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		natural(theta, pp)
 		return -(f - penalty(pp)) * spec.n, pp
 	}}
+	// decrement is the Newton decrement at a location Newton's method has
+	// just evaluated, from the Hessian kept with it.
+	hTheta := mat.NewSymDense(k, nil)
+	decrement := func(loc *optimize.Location) (float64, bool) {
+		if !withHess || cached.hess == nil || !slices.Equal(cached.theta, loc.X) || len(loc.Gradient) != k {
+			return 0, false
+		}
+		problem.Hess(hTheta, loc.X) // from the cache
+		var chol mat.Cholesky
+		var step mat.VecDense
+		grad := mat.NewVecDense(k, slices.Clone(loc.Gradient))
+		if !chol.Factorize(hTheta) || chol.SolveVecTo(&step, grad) != nil {
+			return 0, false
+		}
+		dec := mat.Dot(grad, &step)
+		return dec, dec >= 0
+	}
 	methods := []optimize.Method{&optimize.BFGS{Linesearcher: &boundedLinesearch{}}, &optimize.NelderMead{}, &optimize.BFGS{Linesearcher: &boundedLinesearch{}}}
 	if hasHess {
 		// Newton's method converges in a third of BFGS's passes over the
@@ -499,7 +516,7 @@ func maximize(ctx context.Context, spec fitSpec, opts FitOptions) ([]float64, Fi
 		settings := &optimize.Settings{
 			GradientThreshold: 1e-9,
 			MajorIterations:   maxIter,
-			Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
+			Converger:         &newtonConverge{optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50}, decrement},
 			Recorder:          rec,
 		}
 		res, err := optimize.Minimize(problem, best, settings, method)
@@ -584,6 +601,29 @@ func (c *gradCache) load(theta, grad, hess []float64) bool {
 	copy(hess, c.hess)
 	return true
 }
+
+// newtonConverge is FunctionConverge that also stops where the objective
+// is within its own rounding of the minimum, by the Newton decrement
+// λ² = gᵀH⁻¹g (f − f* ≈ λ²/2 for the quadratic model Newton's method
+// minimises): when λ²/2 is below 4ε|f|, another step could not lower f in
+// float64. decrement returns λ² at a location, and false where it is not
+// known without another pass over the patterns or H is not positive
+// definite.
+type newtonConverge struct {
+	optimize.FunctionConverge
+	decrement func(loc *optimize.Location) (float64, bool)
+}
+
+// Converged implements optimize.Converger.
+func (c *newtonConverge) Converged(loc *optimize.Location) optimize.Status {
+	if dec, ok := c.decrement(loc); ok && dec/2 <= 4*epsilon*math.Abs(loc.F) {
+		return optimize.FunctionConvergence
+	}
+	return c.FunctionConverge.Converged(loc)
+}
+
+// epsilon is the float64 machine epsilon, 2^−52.
+const epsilon = 0x1p-52
 
 // maxLinesearch bounds the evaluations of one line search. A search that
 // has not found a step by then is searching rounding noise (right at the
