@@ -28,36 +28,27 @@ var pow10 = [20]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // remainder, from which the rounding to 53 bits is exact.
 func Float(b []byte) (float64, bool) {
 	var m uint64
-	sig, i, n := 0, 0, len(b)
-	for ; i < n; i++ {
-		c := b[i] - '0'
-		if c > 9 {
-			break
-		}
-		// Past 19 significant digits m may wrap, but sig is then over
-		// the limit and the number is declined.
-		m = m*10 + uint64(c)
-		if m != 0 {
-			sig++
-		}
-	}
-	whole, scale := i, 0
-	if i < n && b[i] == '.' {
-		i++
-		start := i
-		for ; i < n; i++ {
-			c := b[i] - '0'
-			if c > 9 {
-				break
-			}
-			m = m*10 + uint64(c)
+	digits, sig, scale, point := 0, 0, 0, false
+	for _, c := range b {
+		switch d := c - '0'; {
+		case d <= 9:
+			// Past 19 significant digits m may wrap, but sig is then
+			// over the limit and the number is declined.
+			m = m*10 + uint64(d)
 			if m != 0 {
 				sig++
 			}
+			digits++
+			if point {
+				scale++
+			}
+		case c == '.' && !point:
+			point = true
+		default:
+			return 0, false
 		}
-		scale = i - start
 	}
-	if i != n || whole+scale == 0 || sig > maxDigits || scale > maxDigits {
+	if digits == 0 || sig > maxDigits || scale > maxDigits {
 		return 0, false
 	}
 	switch {
