@@ -277,7 +277,7 @@ type fitSpec struct {
 // Newton's method, whose convergence from a nearby start is quadratic),
 // first fits a systematic sample of about warmSample of them (every step-th
 // in canonical order) and starts from that estimate: Newton's method then
-// needs three or four passes over all the patterns instead of eight. The
+// needs three passes over all the patterns (1M customers) instead of eight. The
 // estimate is the same maximum, to the optimiser's tolerance; if the
 // sample's fit fails, the fit starts from the default.
 //
