@@ -572,6 +572,20 @@ func (sc *csvScanner) next() error {
 // whether it could: false for a line encoding/csv must read. An empty line
 // gives no fields, as encoding/csv skips it.
 func (sc *csvScanner) split(line []byte) bool {
+	if sc.comma == 0 {
+		sc.fields = sc.fields[:0]
+		return false
+	}
+	var ok bool
+	sc.fields, ok = splitLine(line, sc.comma, sc.fields[:0])
+	return ok
+}
+
+// splitLine appends to fields the fields of line, its terminator (LF or
+// CRLF) included, split on comma, and reports whether it could: false for a
+// line with a quote or another carriage return, which encoding/csv must
+// read. An empty line gives no fields, as encoding/csv skips it.
+func splitLine(line []byte, comma byte, fields [][]byte) ([][]byte, bool) {
 	n := len(line)
 	if n > 0 && line[n-1] == '\n' {
 		n--
@@ -579,28 +593,96 @@ func (sc *csvScanner) split(line []byte) bool {
 			n--
 		}
 	}
-	sc.fields = sc.fields[:0]
-	if sc.comma == 0 {
-		return false
-	}
 	if n == 0 {
-		return true
+		return fields, true
 	}
-	comma, start := sc.comma, 0
+	start := 0
 	for i, b := range line[:n] {
 		if b > '"' && b != comma {
 			continue // most bytes: '"' and '\r' are below every digit and letter
 		}
 		switch b {
 		case comma:
-			sc.fields = append(sc.fields, line[start:i])
+			fields = append(fields, line[start:i])
 			start = i + 1
 		case '"', '\r':
-			return false
+			return fields, false
 		}
 	}
-	sc.fields = append(sc.fields, line[start:n])
-	return true
+	return append(fields, line[start:n]), true
+}
+
+// appendLines appends to dst a run of whole lines from the front of the
+// unread input that split splits — no quote, and no carriage return but in
+// a final CRLF — and moves past them. The run stops before the first other
+// line and after max bytes, but holds at least one line when the first
+// qualifies. It reads from src only while it has no line to give. Nothing
+// appended means that the next record is for next to read: it is not on a
+// simple line, or src is at its end or failed.
+func (sc *csvScanner) appendLines(dst []byte, max int) []byte {
+	if sc.comma == 0 {
+		return dst
+	}
+	seen := 0 // bytes of an incomplete line already searched
+	for {
+		buf := sc.buf[sc.pos:sc.end]
+		j := 0
+		if seen == 0 {
+			j = bytes.LastIndexByte(buf[:min(len(buf), max)], '\n') + 1
+		}
+		if j == 0 {
+			if k := bytes.IndexByte(buf[seen:], '\n'); k >= 0 {
+				j = seen + k + 1 // one line longer than max
+			}
+		}
+		if j == 0 && sc.eof {
+			j = len(buf) // the last line, without a terminator
+		}
+		if j == 0 {
+			if sc.eof || sc.err != nil {
+				return dst
+			}
+			seen = len(buf)
+			sc.fill()
+			continue
+		}
+		run := buf[:j]
+		if bad := notSimple(run); bad >= 0 {
+			run = run[:bytes.LastIndexByte(run[:bad], '\n')+1]
+		}
+		lines := bytes.Count(run, []byte{'\n'})
+		if len(run) > 0 && run[len(run)-1] != '\n' {
+			lines++
+		}
+		sc.pos += len(run)
+		sc.line += lines
+		sc.ownLines += lines
+		return append(dst, run...)
+	}
+}
+
+// notSimple returns the index of the first quote, or carriage return not
+// followed by a line feed, in b; −1 when there is none.
+func notSimple(b []byte) int {
+	bad := bytes.IndexByte(b, '"')
+	if bad < 0 {
+		bad = len(b)
+	}
+	for i := 0; i < bad; {
+		k := bytes.IndexByte(b[i:bad], '\r')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 == len(b) || b[i+1] != '\n' {
+			return i
+		}
+		i++
+	}
+	if bad == len(b) {
+		return -1
+	}
+	return bad
 }
 
 // readCSV reads the record starting at the next line with encoding/csv.

@@ -63,6 +63,41 @@ func scanAll(in string, comma rune, slow bool, src func(io.Reader) io.Reader) []
 	}
 }
 
+// blockAll reads in as scanAll does, through CSVRecords' blocks of
+// simple lines (of at most max bytes) where it has them and Next where it
+// has not.
+func blockAll(in string, comma rune, max int, src func(io.Reader) io.Reader) []string {
+	var out []string
+	r := NewCSVRecords(src(strings.NewReader(in)), comma)
+	var b CSVBlock
+	for len(out) < 1000 {
+		if r.NextBlock(&b, max); len(b.Data) > 0 {
+			for line, fields := range b.All() {
+				var rec []string
+				for _, f := range fields {
+					rec = append(rec, string(f))
+				}
+				out = append(out, fmt.Sprintf("line %d: %q", line, rec))
+			}
+			continue
+		}
+		rec, err := r.Next()
+		switch {
+		case errors.Is(err, io.EOF):
+			return out
+		case err != nil:
+			out = append(out, "error: "+err.Error()) // and on, as scanAll goes on
+			continue
+		}
+		var fields []string
+		for _, f := range rec {
+			fields = append(fields, string(f))
+		}
+		out = append(out, fmt.Sprintf("line %d: %q", r.Line(), fields))
+	}
+	return out
+}
+
 var scannerCommas = []rune{',', ';', '\t', '|', '§'}
 
 func checkScanner(t *testing.T, in string, comma rune) {
@@ -75,6 +110,11 @@ func checkScanner(t *testing.T, in string, comma rune) {
 		if got := scanAll(in, comma, false, src); !slices.Equal(got, want) {
 			t.Fatalf("comma %q, input read %s, %q:\ngot  %q\nwant %q", comma, name, in, got, want)
 		}
+		for _, max := range []int{1, 7, 1 << 20} {
+			if got := blockAll(in, comma, max, src); !slices.Equal(got, want) {
+				t.Fatalf("blocks of %d bytes, comma %q, input read %s, %q:\ngot  %q\nwant %q", max, comma, name, in, got, want)
+			}
+		}
 	}
 }
 
@@ -84,6 +124,7 @@ func TestCSVScannerMatchesEncodingCSV(t *testing.T) {
 		`"a,b",c` + "\n", `"a""b",c`, "\"a\nb\",c\nd\n", "\"a\r\nb\",c\r\n", `a"b,c`, `"a"b,c`, `"abc`,
 		"\ufeffid,t\n1,2\n", ",,\n", "a,\n", "x\n\"y\n", "a;b,c\n", "a\tb\n", "a§b\n", "\"\"\n", "\"\n\n\"\n",
 		strings.Repeat("x", 70000) + ",y\nz\n", "a,b\r\n\r\nc,\"d\r\ne\"\r\n",
+		"a\n\n\nb\r\n\r\n\r\nc", "\r\na\n", "a,b\nc\r\nd\re\nf\n", "a\nb\"\nc\n", "1,2\n3,4\n\"5\",6\n7,8\n9\r",
 	} {
 		for _, comma := range scannerCommas {
 			checkScanner(t, in, comma)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // PatternCounter counts customers into weighted patterns as they arrive,
@@ -19,11 +18,21 @@ import (
 // the cost of a Go map keyed by the triple.
 type PatternCounter struct {
 	// slots holds, for a used slot, the high 32 bits of the key's hash
-	// and the index+1 of its pattern in ps; 0 marks an empty slot. Its
-	// length is a power of two, at least twice len(ps).
+	// and the index+1 of its pattern; 0 marks an empty slot. Its length
+	// is a power of two, at least twice n.
 	slots []uint64
-	ps    []Pattern
+	// chunks holds the patterns in the order they were first added,
+	// chunkLen to a chunk, the last one partly filled: growing the
+	// counter adds a chunk and never copies the patterns it holds.
+	chunks [][]Pattern
+	n      int // distinct patterns
 }
+
+// chunkBits sets the patterns a chunk holds (128 KiB of them).
+const (
+	chunkBits = 12
+	chunkLen  = 1 << chunkBits
+)
 
 // Add counts p.Weight customers with p's frequency, recency and T. It
 // refuses an invalid pattern (see Pattern.Validate) and ignores one of zero
@@ -35,7 +44,7 @@ func (c *PatternCounter) Add(p Pattern) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if len(c.ps) >= math.MaxUint32-1 {
+	if c.n >= math.MaxUint32-1 {
 		return fmt.Errorf("clv: more than %d distinct patterns", math.MaxUint32-1)
 	}
 	c.add(p)
@@ -48,7 +57,7 @@ func (c *PatternCounter) add(p Pattern) {
 	if p.Weight == 0 {
 		return
 	}
-	if 2*(len(c.ps)+1) > len(c.slots) {
+	if 2*(c.n+1) > len(c.slots) {
 		c.grow()
 	}
 	h := hashPattern(p)
@@ -57,12 +66,18 @@ func (c *PatternCounter) add(p Pattern) {
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := c.slots[i]
 		if s == 0 {
-			c.ps = append(c.ps, p)
-			c.slots[i] = tag | uint64(len(c.ps))
+			if c.n%chunkLen == 0 {
+				c.chunks = append(c.chunks, make([]Pattern, 0, chunkLen))
+			}
+			last := &c.chunks[len(c.chunks)-1]
+			*last = append(*last, p)
+			c.n++
+			c.slots[i] = tag | uint64(c.n)
 			return
 		}
 		if s&^0xffffffff == tag {
-			q := &c.ps[uint32(s)-1]
+			k := uint32(s) - 1
+			q := &c.chunks[k>>chunkBits][k%chunkLen]
 			if q.Frequency == p.Frequency && q.Recency == p.Recency && q.T == p.T {
 				q.Weight += p.Weight
 				return
@@ -71,20 +86,21 @@ func (c *PatternCounter) add(p Pattern) {
 	}
 }
 
-// grow doubles the table (from 1024 slots) and re-inserts the patterns;
-// the patterns' capacity doubles with it, so that appends do not copy them
-// again in between.
+// grow doubles the table (from 1024 slots) and re-inserts the patterns.
 func (c *PatternCounter) grow() {
 	c.slots = make([]uint64, max(2*len(c.slots), 1024))
-	c.ps = slices.Grow(c.ps, len(c.slots)/2-len(c.ps))
 	mask := uint64(len(c.slots) - 1)
-	for k, p := range c.ps {
-		h := hashPattern(p)
-		i := h & mask
-		for c.slots[i] != 0 {
-			i = (i + 1) & mask
+	k := uint64(0)
+	for _, chunk := range c.chunks {
+		for _, p := range chunk {
+			k++
+			h := hashPattern(p)
+			i := h & mask
+			for c.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			c.slots[i] = h>>32<<32 | k
 		}
-		c.slots[i] = h>>32<<32 | uint64(k+1)
 	}
 }
 
@@ -93,19 +109,21 @@ func (c *PatternCounter) Len() int {
 	if c == nil {
 		return 0
 	}
-	return len(c.ps)
+	return c.n
 }
 
 // Patterns returns the distinct patterns with their total weights, in the
-// order they were first added. Fitting sorts them itself; CompressPatterns'
-// order is by frequency, recency and T. The slice shares memory with the
-// counter, as a view of what it holds: a later Add may change its weights,
-// so clone it to keep it apart.
+// order they were first added, in a new slice of its own. Fitting sorts
+// them itself; CompressPatterns' order is by frequency, recency and T.
 func (c *PatternCounter) Patterns() []Pattern {
-	if c == nil {
+	if c == nil || c.n == 0 {
 		return nil
 	}
-	return slices.Clip(c.ps)
+	out := make([]Pattern, 0, c.n)
+	for _, chunk := range c.chunks {
+		out = append(out, chunk...)
+	}
+	return out
 }
 
 // hashPattern mixes a pattern's key; −0 and +0, which compare equal, hash

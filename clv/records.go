@@ -1,6 +1,10 @@
 package clv
 
-import "io"
+import (
+	"bytes"
+	"io"
+	"iter"
+)
 
 // CSVRecords reads the records of a CSV input exactly as an encoding/csv
 // Reader with FieldsPerRecord −1 (any number of fields), strict quotes and
@@ -49,4 +53,51 @@ func (c *CSVRecords) Header(required ...string) (CSVHeader, error) {
 		names[i] = string(f)
 	}
 	return newCSVHeader(names, err, required)
+}
+
+// CSVBlock is a run of whole lines of a CSV input that each split on the
+// delimiter into exactly the record Next would read: lines without quotes,
+// and without carriage returns but in a final CRLF, as programs write
+// nearly every line. A reader fills blocks with NextBlock and hands them to
+// other goroutines to split (All) and parse: the reading goroutine does
+// no work per record. The zero value is an empty block.
+type CSVBlock struct {
+	// Data holds the lines, each with its terminator but perhaps the last
+	// line of the input; empty lines among them are no records, as Next
+	// skips them.
+	Data []byte
+	// Line is the line of the input (counting from 1) on which Data
+	// starts.
+	Line  int
+	comma byte
+}
+
+// NextBlock fills b with the next lines of the input, reusing b.Data's
+// memory: up to max bytes of them (and at least one line), stopping before
+// the first line that is not simple. It reads from the input only while it
+// has no line to give. An empty block means: call Next for the next record,
+// which is quoted or spans lines, or is the input's end or its error.
+func (c *CSVRecords) NextBlock(b *CSVBlock, max int) {
+	b.Line, b.comma = c.sc.line+1, c.sc.comma
+	b.Data = c.sc.appendLines(b.Data[:0], max)
+}
+
+// All yields the records of b in order: the line each is on, and its
+// fields, valid until the next yield.
+func (b *CSVBlock) All() iter.Seq2[int, [][]byte] {
+	return func(yield func(int, [][]byte) bool) {
+		var fields [][]byte
+		data, line := b.Data, b.Line
+		for len(data) > 0 {
+			i := bytes.IndexByte(data, '\n') + 1
+			if i == 0 {
+				i = len(data)
+			}
+			fields, _ = splitLine(data[:i], b.comma, fields[:0])
+			if len(fields) > 0 && !yield(line, fields) {
+				return
+			}
+			data, line = data[i:], line+1
+		}
+	}
 }

@@ -125,9 +125,9 @@ func CompressPatterns(patterns []Pattern) []Pattern {
 	for _, p := range patterns {
 		c.add(p)
 	}
-	out := c.ps
+	out := c.Patterns()
 	slices.SortFunc(out, comparePatterns)
-	return slices.Clip(out)
+	return out
 }
 
 // Expand is the inverse of Compress: one summary per unit of weight, in

@@ -112,15 +112,10 @@ func TestFitStreamedAsBefore(t *testing.T) {
 // eachSummarySerial is eachSummary as a plain loop over the rows: the
 // straightforward reading the batched, parallel one must agree with.
 func eachSummarySerial(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Summary, weight float64, z []float64)) error {
-	req := []string{"frequency", "recency", "T"}
-	if withMoney {
-		req = append(req, "monetary_value")
-	}
-	t, err := openTable(r, append(req, cov...)...)
+	t, sr, err := openSummaries(r, withMoney, ids, cov)
 	if err != nil {
 		return err
 	}
-	seen := uniqueIDs{}
 	for i := 0; ; i++ {
 		if ok, err := t.next(); !ok {
 			if err == nil && i == 0 {
@@ -128,17 +123,9 @@ func eachSummarySerial(r io.Reader, withMoney, ids bool, cov []string, f func(s 
 			}
 			return err
 		}
-		p := parseSummaryRow(t, i, withMoney, ids, cov)
-		if p.idErr != nil {
-			return p.idErr
-		}
-		if t.has("id") {
-			if err := seen.check(p.s.ID, t.line); err != nil {
-				return err
-			}
-		}
-		if p.err != nil {
-			return p.err
+		p := sr.parse(t)
+		if err := sr.finish(&p, i, t.line); err != nil {
+			return err
 		}
 		f(p.s, p.w, p.z)
 	}
@@ -147,33 +134,54 @@ func eachSummarySerial(r io.Reader, withMoney, ids bool, cov []string, f func(s 
 // TestPropEachSummaryBatches: reading in parallel batches gives every row,
 // in order, and the first error in file order — across batch boundaries,
 // with errors of any kind (a duplicate id, a bad number, a short row, a
-// malformed quote) anywhere.
+// malformed quote) anywhere, and lines that blocks of simple lines must
+// leave to the CSV reader (quoted fields) or read as it does (CRLF, empty
+// lines, a byte-order mark, no final newline).
 func TestPropEachSummaryBatches(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(0, 3*batchRows).Draw(t, "rows")
 		bad := rapid.IntRange(-1, n).Draw(t, "bad row")
 		kind := rapid.IntRange(0, 4).Draw(t, "kind")
 		withID := rapid.Bool().Draw(t, "id column")
+		// Every odd line of one in every (1 + k): CRLF, an empty line, a
+		// quoted field.
+		crlf, empty, quoted := rapid.IntRange(0, 50).Draw(t, "crlf"), rapid.IntRange(0, 50).Draw(t, "empty"), rapid.IntRange(0, 2000).Draw(t, "quoted")
 		var b strings.Builder
+		if rapid.Bool().Draw(t, "bom") {
+			b.WriteString("\ufeff")
+		}
 		if withID {
 			b.WriteString("id,")
 		}
 		b.WriteString("frequency,recency,T,z\n")
 		for i := range n {
 			id := fmt.Sprintf("c%d,", i)
-			row := fmt.Sprintf("%d,%d,%d,%d\n", i%3, i%3, 5, i%7-3)
+			if quoted > 0 && i%quoted == quoted/2 {
+				id = fmt.Sprintf("\"c%d\",", i)
+			}
+			end := "\n"
+			if crlf > 0 && i%crlf == 1 {
+				end = "\r\n"
+			}
+			if empty > 0 && i%empty == 1 {
+				end += "\n"
+			}
+			if i == n-1 && rapid.Bool().Draw(t, "no final newline") {
+				end = ""
+			}
+			row := fmt.Sprintf("%d,%d,%d,%d%s", i%3, i%3, 5, i%7-3, end)
 			if i == bad {
 				switch kind {
 				case 0:
 					id = "c0,"
 				case 1:
-					row = "1,x,5,0\n"
+					row = "1,x,5,0" + end
 				case 2:
-					row = "1\n"
+					row = "1" + end
 				case 3:
-					row = "1,\"2,5,0\n"
+					row = "1,\"2,5,0" + end
 				case 4:
-					row = "3,2,1,0\n" // recency beyond T
+					row = "3,2,1,0" + end // recency beyond T
 				}
 			}
 			if withID {
@@ -181,25 +189,39 @@ func TestPropEachSummaryBatches(t *testing.T) {
 			}
 			b.WriteString(row)
 		}
-		in := b.String()
-		type got struct {
-			ids []string
-			err string
+		checkBatches(t, b.String(), []string{"z"})
+	})
+}
+
+// checkBatches fails t unless eachSummary and eachSummarySerial hand over
+// the same rows of in, up to the same first error.
+func checkBatches(t interface{ Fatalf(string, ...any) }, in string, cov []string) {
+	type got struct {
+		ids []string
+		err string
+	}
+	collect := func(each func(io.Reader, bool, bool, []string, func(clv.Summary, float64, []float64)) error) got {
+		var g got
+		err := each(strings.NewReader(in), false, true, cov, func(s clv.Summary, w float64, z []float64) {
+			g.ids = append(g.ids, fmt.Sprint(s.ID, s.Frequency, s.Recency, s.T, w, z))
+		})
+		if err != nil {
+			g.err = err.Error()
 		}
-		collect := func(each func(io.Reader, bool, bool, []string, func(clv.Summary, float64, []float64)) error) got {
-			var g got
-			err := each(strings.NewReader(in), false, true, []string{"z"}, func(s clv.Summary, _ float64, z []float64) {
-				g.ids = append(g.ids, fmt.Sprint(s.ID, s.Frequency, s.Recency, s.T, z))
-			})
-			if err != nil {
-				g.err = err.Error()
-			}
-			return g
-		}
-		a, want := collect(eachSummary), collect(eachSummarySerial)
-		// The same rows handed over, up to the same first error.
-		if a.err != want.err || !slices.Equal(a.ids, want.ids) {
-			t.Fatalf("error %q after %d rows, want %q after %d", a.err, len(a.ids), want.err, len(want.ids))
-		}
+		return g
+	}
+	a, want := collect(eachSummary), collect(eachSummarySerial)
+	if a.err != want.err || !slices.Equal(a.ids, want.ids) {
+		t.Fatalf("error %q after %d rows, want %q after %d", a.err, len(a.ids), want.err, len(want.ids))
+	}
+}
+
+// FuzzEachSummaryBatches: the parallel reading of summary tables agrees
+// with a plain loop over the CSV reader's records on any input.
+func FuzzEachSummaryBatches(f *testing.F) {
+	f.Add("frequency,recency,T\n0,0,1\r\n\n1,\"1\",2\n\"2\n\",1,3\n3,1,2")
+	f.Add("\ufeffid,frequency,recency,T,weight\na,1,1,2,0.5\r\n\r\nb,0,0,1,2\r")
+	f.Fuzz(func(t *testing.T, in string) {
+		checkBatches(t, in, nil)
 	})
 }

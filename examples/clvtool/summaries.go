@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,8 +26,6 @@ type table struct {
 	r      *clv.CSVRecords
 	rec    [][]byte // the current row, valid until the next
 	line   int      // its line
-	names  []string // columns asked for so far, at positions pos (−1: absent)
-	pos    []int
 }
 
 // openTable reads the header of a CSV; required columns must be present.
@@ -59,58 +56,58 @@ func (t *table) next() (bool, error) {
 	return true, nil
 }
 
-// at returns the position of col, −1 when the table has none. Rows ask for
-// the same few columns again and again: a look along a short list is
-// cheaper than a hash.
-func (t *table) at(col string) int {
-	for j, name := range t.names {
-		if name == col {
-			return t.pos[j]
-		}
-	}
-	i, ok := t.header.Index(col)
+// column is a column of a table: its name, for errors, and its position,
+// −1 when the table has none. Rows are read through columns looked up
+// once.
+type column struct {
+	name string
+	at   int
+}
+
+// col looks up the column called name.
+func (t *table) col(name string) column {
+	i, ok := t.header.Index(name)
 	if !ok {
 		i = -1
 	}
-	t.names, t.pos = append(t.names, col), append(t.pos, i)
-	return i
+	return column{name, i}
 }
 
-func (t *table) has(col string) bool { return t.at(col) >= 0 }
+func (c column) present() bool { return c.at >= 0 }
 
-// field returns the trimmed bytes of col in the current row, or an error
+// field returns the trimmed bytes of c in the current row, or an error
 // naming it.
-func (t *table) field(col string) ([]byte, error) {
-	if i := t.at(col); i >= 0 && i < len(t.rec) {
-		return bytes.TrimSpace(t.rec[i]), nil
+func (t *table) field(c column) ([]byte, error) {
+	if c.at >= 0 && c.at < len(t.rec) {
+		return bytes.TrimSpace(t.rec[c.at]), nil
 	}
 	rec := make([]string, len(t.rec))
 	for i, f := range t.rec {
 		rec[i] = string(f)
 	}
-	_, err := t.header.Field(rec, t.line, col) // the header's error for a short row
+	_, err := t.header.Field(rec, t.line, c.name) // the header's error for a short row
 	return nil, err
 }
 
-// str returns the trimmed value of col in the current row, or an error
+// str returns the trimmed value of c in the current row, or an error
 // naming it.
-func (t *table) str(col string) (string, error) {
-	b, err := t.field(col)
+func (t *table) str(c column) (string, error) {
+	b, err := t.field(c)
 	return string(b), err
 }
 
-// number returns col, refusing values longer than clv.MaxNumberLength.
-func (t *table) number(col string) ([]byte, error) {
-	s, err := t.field(col)
+// number returns c, refusing values longer than clv.MaxNumberLength.
+func (t *table) number(c column) ([]byte, error) {
+	s, err := t.field(c)
 	if err == nil && len(s) > clv.MaxNumberLength {
-		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.line, col, clip.Value(string(s)), len(s), clv.MaxNumberLength)
+		err = fmt.Errorf("row %d, column %q: value %q has %d characters, more than a number may (%d)", t.line, c.name, clip.Value(string(s)), len(s), clv.MaxNumberLength)
 	}
 	return s, err
 }
 
-// float returns col as a finite non-negative number.
-func (t *table) float(col string) (float64, error) {
-	s, err := t.number(col)
+// float returns c as a finite non-negative number.
+func (t *table) float(c column) (float64, error) {
+	s, err := t.number(c)
 	if err != nil {
 		return 0, err
 	}
@@ -119,14 +116,14 @@ func (t *table) float(col string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, col, clip.Value(string(s)))
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite non-negative number", t.line, c.name, clip.Value(string(s)))
 	}
 	return v, nil
 }
 
-// real returns col as a finite number of any sign (a covariate).
-func (t *table) real(col string) (float64, error) {
-	s, err := t.number(col)
+// real returns c as a finite number of any sign (a covariate).
+func (t *table) real(c column) (float64, error) {
+	s, err := t.number(c)
 	if err != nil {
 		return 0, err
 	}
@@ -139,7 +136,7 @@ func (t *table) real(col string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite number", t.line, col, clip.Value(string(s)))
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a finite number", t.line, c.name, clip.Value(string(s)))
 	}
 	return v, nil
 }
@@ -155,15 +152,15 @@ func (u uniqueIDs) check(id string, line int) error {
 	return nil
 }
 
-// count returns col as a non-negative integer (written as 3 or 3.0).
-func (t *table) count(col string) (int, error) {
-	v, err := t.float(col)
+// count returns c as a non-negative integer (written as 3 or 3.0).
+func (t *table) count(c column) (int, error) {
+	v, err := t.float(c)
 	if err != nil {
 		return 0, err
 	}
 	if v != math.Trunc(v) || v > math.MaxInt32 {
-		s, _ := t.str(col)
-		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.line, col, clip.Value(s))
+		s, _ := t.str(c)
+		return 0, fmt.Errorf("row %d, column %q: value %q is not a whole number", t.line, c.name, clip.Value(s))
 	}
 	return int(v), nil
 }
@@ -226,34 +223,13 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 // others, and handed to f in order on a third: reading, parsing and f's
 // own work (a map of patterns, say) overlap.
 func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Summary, weight float64, z []float64)) error {
-	req := []string{"frequency", "recency", "T"}
-	if withMoney {
-		req = append(req, "monetary_value")
-	}
-	req = append(req, cov...)
-	t, err := openTable(r, req...)
+	t, sr, err := openSummaries(r, withMoney, ids, cov)
 	if err != nil {
 		return err
 	}
-	// Every column a row is asked for is looked up now, so that the
-	// parsers' copies of t only read their list of positions.
-	for _, c := range append([]string{"id", "weight"}, req...) {
-		t.at(c)
-	}
-	parse := func(t *table, i int) parsedRow { return parseSummaryRow(t, i, withMoney, ids, cov) }
-	seen := uniqueIDs{}
-	hasID := t.has("id")
-	rows, err := eachRow(t, parse, func(p *parsedRow, line int) error {
-		if p.idErr != nil {
-			return p.idErr
-		}
-		if hasID {
-			if err := seen.check(p.s.ID, line); err != nil {
-				return err
-			}
-		}
-		if p.err != nil {
-			return p.err
+	rows, err := eachRow(t, sr.parse, func(p *parsedRow, row, line int) error {
+		if err := sr.finish(p, row, line); err != nil {
+			return err
 		}
 		f(p.s, p.w, p.z)
 		return nil
@@ -264,80 +240,129 @@ func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Su
 	return err
 }
 
+// summaryReader reads the rows of a summary table: parse reads one row
+// alone, on any goroutine; finish completes the rows in file order.
+type summaryReader struct {
+	id, freq, rec, T, weight, money column
+	cov                             []column
+	withMoney, ids                  bool
+	seen                            uniqueIDs
+}
+
+// openSummaries reads the header of a summary table: frequency, recency, T
+// and the columns cov must be present, and monetary_value withMoney.
+func openSummaries(r io.Reader, withMoney, ids bool, cov []string) (*table, *summaryReader, error) {
+	req := []string{"frequency", "recency", "T"}
+	if withMoney {
+		req = append(req, "monetary_value")
+	}
+	t, err := openTable(r, append(req, cov...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	sr := &summaryReader{
+		id: t.col("id"), freq: t.col("frequency"), rec: t.col("recency"), T: t.col("T"),
+		weight: t.col("weight"), money: t.col("monetary_value"),
+		withMoney: withMoney, ids: ids, seen: uniqueIDs{},
+	}
+	for _, c := range cov {
+		sr.cov = append(sr.cov, t.col(c))
+	}
+	return t, sr, nil
+}
+
 // parsedRow is a summary row parsed: idErr is an error reading its id,
-// err any later one.
+// err any later one, invalid whether err is the summary's own (from
+// Validate), which without an id column names the row index.
 type parsedRow struct {
 	s          clv.Summary
 	w          float64
 	z          []float64
 	idErr, err error
+	invalid    bool
 }
 
-// parseSummaryRow parses row i (from 0) of t, the checks of eachSummary in
-// their order but for the uniqueness of the id, which needs every row
-// before it.
-func parseSummaryRow(t *table, i int, withMoney, ids bool, cov []string) (p parsedRow) {
+// parse parses the current row of t, the checks of eachSummary in their
+// order but for those that need the rows before it: the uniqueness of the
+// id, and the row index (see finish).
+func (sr *summaryReader) parse(t *table) (p parsedRow) {
 	s := &p.s
-	if !t.has("id") && ids {
-		s.ID = strconv.Itoa(i)
-	}
-	if t.has("id") {
-		if s.ID, p.idErr = t.str("id"); p.idErr != nil {
+	if sr.id.present() {
+		if s.ID, p.idErr = t.str(sr.id); p.idErr != nil {
 			return p
 		}
 	}
 	fail := func(err error) parsedRow { p.err = err; return p }
 	var err error
-	if s.Frequency, err = t.count("frequency"); err != nil {
+	if s.Frequency, err = t.count(sr.freq); err != nil {
 		return fail(err)
 	}
-	if s.Recency, err = t.float("recency"); err != nil {
+	if s.Recency, err = t.float(sr.rec); err != nil {
 		return fail(err)
 	}
-	if s.T, err = t.float("T"); err != nil {
+	if s.T, err = t.float(sr.T); err != nil {
 		return fail(err)
 	}
 	p.w = 1.0
-	if t.has("weight") {
-		if p.w, err = t.float("weight"); err != nil {
+	if sr.weight.present() {
+		if p.w, err = t.float(sr.weight); err != nil {
 			return fail(err)
 		}
 	}
-	if withMoney {
-		m, err := t.number("monetary_value")
+	if sr.withMoney {
+		m, err := t.number(sr.money)
 		if err != nil {
 			return fail(err)
 		}
 		if s.MonetaryValue, err = decimal.NewFromString(string(m)); err != nil {
-			return fail(fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, "monetary_value", clip.Value(string(m))))
+			return fail(fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, sr.money.name, clip.Value(string(m))))
 		}
 	}
-	if cov != nil {
-		p.z = make([]float64, len(cov))
-		for j, c := range cov {
+	if sr.cov != nil {
+		p.z = make([]float64, len(sr.cov))
+		for j, c := range sr.cov {
 			if p.z[j], err = t.real(c); err != nil {
 				return fail(err)
 			}
 		}
 	}
 	if err := s.Validate(); err != nil {
-		if !t.has("id") {
-			s.ID = strconv.Itoa(i)
-			err = s.Validate()
-		}
+		p.invalid = true
 		return fail(fmt.Errorf("row %d: %w", t.line, err))
 	}
 	return p
 }
 
-// rowBatch is rows of a table copied out of the reader's buffer: the
-// fields of row k are buf[ends[j−1]:ends[j]] for j in [rows[k], rows[k+1]).
+// finish completes p, row number row (from 0) on line line, in file order:
+// it checks that the id is new, and without an id column gives the
+// summary (or its error) the row index as its id. It returns the row's
+// error.
+func (sr *summaryReader) finish(p *parsedRow, row, line int) error {
+	if p.idErr != nil {
+		return p.idErr
+	}
+	if sr.id.present() {
+		if err := sr.seen.check(p.s.ID, line); err != nil {
+			return err
+		}
+	} else if sr.ids || p.invalid {
+		p.s.ID = strconv.Itoa(row)
+	}
+	if p.invalid && !sr.id.present() {
+		return fmt.Errorf("row %d: %w", line, p.s.Validate())
+	}
+	return p.err
+}
+
+// rowBatch is rows of a table: a block of simple lines when it has any,
+// or else rows copied out of the reader's buffer: the fields of row k are
+// buf[ends[j−1]:ends[j]] for j in [rows[k], rows[k+1]).
 type rowBatch struct {
-	first int // index of the first row
+	block clv.CSVBlock
 	buf   []byte
 	ends  []int
 	rows  []int
-	lines []int
+	lines []int // the line of each row (of a block's rows, once parsed)
 	err   error // the reader's error after these rows
 	out   []parsedRow
 	done  chan struct{}
@@ -353,10 +378,14 @@ const (
 	firstRows  = 64
 )
 
-// fill reads up to limit rows of t into b; it returns false at the end of
-// the input or on an error, which it records in b.
+// fill reads up to limit rows of t into b, or a block of simple lines of
+// about as many; it returns false at the end of the input or on an error,
+// which it records in b.
 func (b *rowBatch) fill(t *table, limit int) bool {
 	b.buf, b.ends, b.rows, b.lines, b.err = b.buf[:0], b.ends[:0], b.rows[:0], b.lines[:0], nil
+	if t.r.NextBlock(&b.block, 64*limit); len(b.block.Data) > 0 {
+		return true
+	}
 	for len(b.lines) < limit && (len(b.lines) == 0 || len(b.buf) < batchBytes) {
 		ok, err := t.next()
 		if !ok {
@@ -375,10 +404,19 @@ func (b *rowBatch) fill(t *table, limit int) bool {
 	return true
 }
 
-// parse parses b's rows with a copy of t that reads them.
-func (b *rowBatch) parse(t *table, parse func(t *table, i int) parsedRow) {
-	own := &table{header: t.header, names: slices.Clip(t.names), pos: slices.Clip(t.pos)}
+// parse parses b's rows with a table of its own that reads them.
+func (b *rowBatch) parse(t *table, parse func(t *table) parsedRow) {
+	own := &table{header: t.header}
 	b.out = b.out[:0]
+	if len(b.block.Data) > 0 {
+		for line, rec := range b.block.All() {
+			own.rec, own.line = rec, line
+			b.out = append(b.out, parse(own))
+			b.lines = append(b.lines, line)
+		}
+		close(b.done)
+		return
+	}
 	var rec [][]byte
 	for k, line := range b.lines {
 		rec = rec[:0]
@@ -391,15 +429,16 @@ func (b *rowBatch) parse(t *table, parse func(t *table, i int) parsedRow) {
 			start = b.ends[j]
 		}
 		own.rec, own.line = rec, line
-		b.out = append(b.out, parse(own, b.first+k))
+		b.out = append(b.out, parse(own))
 	}
 	close(b.done)
 }
 
 // eachRow reads every row of t, parses rows in parallel batches with
-// parse, and calls use with each parsed row in file order, stopping at its
-// first error or the reader's. It returns the number of rows read.
-func eachRow(t *table, parse func(t *table, i int) parsedRow, use func(p *parsedRow, line int) error) (int, error) {
+// parse, and calls use with each parsed row, its index (from 0) and its
+// line in file order, stopping at its first error or the reader's. It
+// returns the number of rows used.
+func eachRow(t *table, parse func(t *table) parsedRow, use func(p *parsedRow, row, line int) error) (int, error) {
 	const workers = 2
 	work, ordered, free := make(chan *rowBatch, 2*workers), make(chan *rowBatch, 4*workers), make(chan *rowBatch, 4*workers)
 	for range cap(free) {
@@ -416,17 +455,23 @@ func eachRow(t *table, parse func(t *table, i int) parsedRow, use func(p *parsed
 		}()
 	}
 	var stop atomic.Bool
-	result := make(chan error, 1)
+	type result struct {
+		rows int
+		err  error
+	}
+	done := make(chan result, 1)
 	go func() {
 		var first error
+		rows := 0
 		for b := range ordered {
 			<-b.done
 			if first == nil {
 				for k := range b.out {
-					if first = use(&b.out[k], b.lines[k]); first != nil {
+					if first = use(&b.out[k], rows, b.lines[k]); first != nil {
 						stop.Store(true)
 						break
 					}
+					rows++
 				}
 				if first == nil && b.err != nil {
 					first = b.err
@@ -434,24 +479,22 @@ func eachRow(t *table, parse func(t *table, i int) parsedRow, use func(p *parsed
 			}
 			free <- b
 		}
-		result <- first
+		done <- result{rows, first}
 	}()
-	rows, limit := 0, firstRows
+	limit := firstRows
 	for more := true; more && !stop.Load(); {
 		b := <-free
-		b.first = rows
 		more = b.fill(t, limit)
 		limit = min(2*limit, batchRows)
-		rows += len(b.lines)
 		b.done = make(chan struct{})
 		work <- b
 		ordered <- b
 	}
 	close(work)
 	close(ordered)
-	err := <-result
+	res := <-done
 	wg.Wait()
-	return rows, err
+	return res.rows, res.err
 }
 
 // readBGBB reads frequency,recency,n_periods with optional weight and id
@@ -464,6 +507,7 @@ func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
 	var ps []clv.BGBBPattern
 	var ids []string
 	seen := uniqueIDs{}
+	xc, rc, nc, wc, idc := t.col("frequency"), t.col("recency"), t.col("n_periods"), t.col("weight"), t.col("id")
 	for i := 0; ; i++ {
 		if ok, err := t.next(); !ok {
 			if err == nil && i == 0 {
@@ -472,23 +516,23 @@ func readBGBB(r io.Reader) ([]clv.BGBBPattern, []string, error) {
 			return ps, ids, err
 		}
 		p := clv.BGBBPattern{Weight: 1}
-		if p.Frequency, err = t.count("frequency"); err != nil {
+		if p.Frequency, err = t.count(xc); err != nil {
 			return nil, nil, err
 		}
-		if p.Recency, err = t.count("recency"); err != nil {
+		if p.Recency, err = t.count(rc); err != nil {
 			return nil, nil, err
 		}
-		if p.Periods, err = t.count("n_periods"); err != nil {
+		if p.Periods, err = t.count(nc); err != nil {
 			return nil, nil, err
 		}
-		if t.has("weight") {
-			if p.Weight, err = t.float("weight"); err != nil {
+		if wc.present() {
+			if p.Weight, err = t.float(wc); err != nil {
 				return nil, nil, err
 			}
 		}
 		id := strconv.Itoa(i)
-		if t.has("id") {
-			if id, err = t.str("id"); err != nil {
+		if idc.present() {
+			if id, err = t.str(idc); err != nil {
 				return nil, nil, err
 			}
 			if err := seen.check(id, t.line); err != nil {
@@ -510,6 +554,7 @@ func readCohort(r io.Reader) ([]clv.SBGObservation, error) {
 		return nil, err
 	}
 	var alive []float64
+	pc, ac := t.col("period"), t.col("alive")
 	for i := 0; ; i++ {
 		if ok, err := t.next(); !ok {
 			if err != nil {
@@ -517,14 +562,14 @@ func readCohort(r io.Reader) ([]clv.SBGObservation, error) {
 			}
 			return clv.CohortObservations(alive)
 		}
-		p, err := t.count("period")
+		p, err := t.count(pc)
 		if err != nil {
 			return nil, err
 		}
 		if p != i {
 			return nil, fmt.Errorf("row %d, column %q: period %d, want %d (consecutive periods from 0)", t.line, "period", p, i)
 		}
-		a, err := t.float("alive")
+		a, err := t.float(ac)
 		if err != nil {
 			return nil, err
 		}
@@ -543,6 +588,7 @@ func readSpend(r io.Reader) ([]clv.SpendObservation, error) {
 		return nil, err
 	}
 	var obs []clv.SpendObservation
+	xc, mc := t.col("frequency"), t.col("monetary_value")
 	for {
 		if ok, err := t.next(); !ok {
 			if err == nil && len(obs) == 0 {
@@ -551,10 +597,10 @@ func readSpend(r io.Reader) ([]clv.SpendObservation, error) {
 			return obs, err
 		}
 		o := clv.SpendObservation{Weight: 1}
-		if o.Frequency, err = t.count("frequency"); err != nil {
+		if o.Frequency, err = t.count(xc); err != nil {
 			return nil, err
 		}
-		if o.Mean, err = t.float("monetary_value"); err != nil {
+		if o.Mean, err = t.float(mc); err != nil {
 			return nil, err
 		}
 		if o.Frequency > 0 && o.Mean == 0 {
