@@ -80,36 +80,43 @@ func Each(n, chunk int, f func(i int) error) error {
 const minParallelSort = 1 << 14
 
 // SortFunc sorts s by cmp, as slices.SortFunc does, on up to workers
-// goroutines: halves are sorted in parallel and merged. cmp must be a
-// strict weak order; elements that compare equal may end in any order
-// (as with slices.SortFunc), so a caller that needs the same bits every
-// time must compare in full.
+// goroutines: s is split in place around the median of a sample, into the
+// elements below it, those equal to it and those above, and the two outer
+// parts are sorted at once. It needs no memory beside s. cmp must be a
+// strict weak order; elements that compare equal may end in any order (as
+// with slices.SortFunc), so a caller that needs the same bits every time
+// must compare in full.
 func SortFunc[T any](s []T, workers int, cmp func(a, b T) int) {
 	if workers <= 1 || len(s) < minParallelSort {
 		slices.SortFunc(s, cmp)
 		return
 	}
-	mid := len(s) / 2
+	var sample [63]T
+	for i := range sample {
+		sample[i] = s[i*(len(s)-1)/(len(sample)-1)]
+	}
+	slices.SortFunc(sample[:], cmp)
+	pivot := sample[len(sample)/2]
+	// s[:lt] < pivot, s[lt:i] = pivot, s[gt:] > pivot; s[i:gt] is to see.
+	lt, i, gt := 0, 0, len(s)
+	for i < gt {
+		switch c := cmp(s[i], pivot); {
+		case c < 0:
+			s[lt], s[i] = s[i], s[lt]
+			lt, i = lt+1, i+1
+		case c > 0:
+			gt--
+			s[i], s[gt] = s[gt], s[i]
+		default:
+			i++
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		SortFunc(s[:mid], workers/2, cmp)
+		SortFunc(s[:lt], workers/2, cmp)
 	}()
-	SortFunc(s[mid:], workers-workers/2, cmp)
+	SortFunc(s[gt:], workers-workers/2, cmp)
 	wg.Wait()
-	merged := make([]T, 0, len(s))
-	i, j := 0, mid
-	for i < mid && j < len(s) {
-		if cmp(s[j], s[i]) < 0 {
-			merged = append(merged, s[j])
-			j++
-		} else {
-			merged = append(merged, s[i])
-			i++
-		}
-	}
-	merged = append(merged, s[i:mid]...)
-	merged = append(merged, s[j:]...)
-	copy(s, merged)
 }
