@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -40,11 +41,11 @@ func TestPropReadPatterns(t *testing.T) {
 		bad := rapid.IntRange(-1, n).Draw(t, "bad row") // −1: none
 		for i := range n {
 			x := rapid.IntRange(0, 3).Draw(t, "x")
-			tx := 0.0
+			tx := rapid.SampledFrom([]string{"0", "-0", "0.0"}).Draw(t, "tx of 0") // −0 and +0: one pattern
 			if x > 0 {
-				tx = rapid.SampledFrom([]float64{0.5, 1.25, 3}).Draw(t, "tx")
+				tx = rapid.SampledFrom([]string{"0.5", "1.25", "3"}).Draw(t, "tx")
 			}
-			fmt.Fprintf(&b, "%d,%v,%v", x, tx, rapid.SampledFrom([]float64{3, 4.5}).Draw(t, "T"))
+			fmt.Fprintf(&b, "%d,%s,%v", x, tx, rapid.SampledFrom([]float64{3, 4.5}).Draw(t, "T"))
 			if i == bad {
 				b.WriteString("x")
 			}
@@ -64,6 +65,26 @@ func TestPropReadPatterns(t *testing.T) {
 		}
 		if err != nil {
 			return
+		}
+		// The rows counted one by one: the same patterns in the same
+		// order, the same bits.
+		var c clv.PatternCounter
+		for _, r := range rows {
+			if err := c.Add(clv.Pattern{Frequency: r.s.Frequency, Recency: r.s.Recency, T: r.s.T, Weight: r.weight}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := c.Patterns()
+		bits := func(p clv.Pattern) [4]uint64 {
+			return [4]uint64{uint64(p.Frequency), math.Float64bits(p.Recency), math.Float64bits(p.T), math.Float64bits(p.Weight)}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d patterns streamed, %d counted row by row", len(got), len(want))
+		}
+		for i := range got {
+			if bits(got[i]) != bits(want[i]) {
+				t.Fatalf("pattern %d: streamed %+v, counted row by row %+v", i, got[i], want[i])
+			}
 		}
 		all := make([]clv.Pattern, len(rows))
 		for i, r := range rows {
@@ -123,11 +144,13 @@ func eachSummarySerial(r io.Reader, withMoney, ids bool, cov []string, f func(s 
 			}
 			return err
 		}
-		p := sr.parse(t)
-		if err := sr.finish(&p, i, t.line); err != nil {
+		b := &rowBatch{lines: []int{t.line}}
+		sr.parse(t, b)
+		s, w, z, err := sr.finish(b, 0, i)
+		if err != nil {
 			return err
 		}
-		f(p.s, p.w, p.z)
+		f(s, w, z)
 	}
 }
 
@@ -189,21 +212,21 @@ func TestPropEachSummaryBatches(t *testing.T) {
 			}
 			b.WriteString(row)
 		}
-		checkBatches(t, b.String(), []string{"z"})
+		checkBatches(t, b.String(), false, []string{"z"})
 	})
 }
 
 // checkBatches fails t unless eachSummary and eachSummarySerial hand over
 // the same rows of in, up to the same first error.
-func checkBatches(t interface{ Fatalf(string, ...any) }, in string, cov []string) {
+func checkBatches(t interface{ Fatalf(string, ...any) }, in string, withMoney bool, cov []string) {
 	type got struct {
 		ids []string
 		err string
 	}
 	collect := func(each func(io.Reader, bool, bool, []string, func(clv.Summary, float64, []float64)) error) got {
 		var g got
-		err := each(strings.NewReader(in), false, true, cov, func(s clv.Summary, w float64, z []float64) {
-			g.ids = append(g.ids, fmt.Sprint(s.ID, s.Frequency, s.Recency, s.T, w, z))
+		err := each(strings.NewReader(in), withMoney, true, cov, func(s clv.Summary, w float64, z []float64) {
+			g.ids = append(g.ids, fmt.Sprint(s.ID, s.Frequency, s.Recency, s.T, s.MonetaryValue, w, z))
 		})
 		if err != nil {
 			g.err = err.Error()
@@ -221,7 +244,11 @@ func checkBatches(t interface{ Fatalf(string, ...any) }, in string, cov []string
 func FuzzEachSummaryBatches(f *testing.F) {
 	f.Add("frequency,recency,T\n0,0,1\r\n\n1,\"1\",2\n\"2\n\",1,3\n3,1,2")
 	f.Add("\ufeffid,frequency,recency,T,weight\na,1,1,2,0.5\r\n\r\nb,0,0,1,2\r")
+	f.Add("frequency,recency,T,monetary_value,z\n1,1,2,3.50,-1\n0,0,1,0,2e3\n2,1,1,x,0")
 	f.Fuzz(func(t *testing.T, in string) {
-		checkBatches(t, in, nil)
+		for _, money := range []bool{false, true} {
+			checkBatches(t, in, money, nil)
+			checkBatches(t, in, money, []string{"z"})
+		}
 	})
 }

@@ -200,18 +200,87 @@ func covariatesOf(names []string, rows []summaryRow) clv.Covariates {
 // the order they first appear, which a fit does not depend on (it sorts
 // them itself).
 func readPatterns(r io.Reader) ([]clv.Pattern, error) {
+	t, sr, err := openSummaries(r, false, false, nil)
+	if err != nil {
+		return nil, err
+	}
 	var c clv.PatternCounter
-	var addErr error
-	err := eachSummary(r, false, false, nil, func(s clv.Summary, w float64, _ []float64) {
-		// The row is valid (eachSummary checked it), and so is its pattern.
-		if err := c.Add(clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: w}); err != nil && addErr == nil {
-			addErr = err
+	br := batchReader{parse: sr.parse, use: func(b *rowBatch, first int) (int, error) {
+		if b.isFolded {
+			for _, p := range b.folded {
+				if err := c.Add(p); err != nil {
+					return 0, err
+				}
+			}
+			return len(b.out), nil
 		}
-	})
-	if err == nil {
-		err = addErr
+		for k := range b.out {
+			s, w, _, err := sr.finish(b, k, first+k)
+			if err == nil {
+				err = c.Add(clv.Pattern{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Weight: w})
+			}
+			if err != nil {
+				return k, err
+			}
+		}
+		return len(b.out), nil
+	}}
+	if !sr.id.present() {
+		br.fold = foldBatch // rows with ids are checked one by one
+	}
+	rows, err := eachRow(t, br)
+	if err == nil && rows == 0 {
+		err = errors.New("no data rows")
 	}
 	return c.Patterns(), err
+}
+
+// foldBatch folds the rows of b, when all were read and weigh 1, into
+// b.folded: its distinct patterns in the order they first appear, each
+// weighing its rows. Half the rows of a typical table repeat a pattern of
+// their batch, so the ordered counting that follows has half the work.
+// Counts are whole numbers, which add exactly in any grouping: adding the
+// folded patterns gives the bits adding the rows one by one gives. Rows
+// are one pattern when their frequency, recency and T are equal (−0 and +0
+// too), as in clv.PatternCounter; b.foldAt is a small open-addressing table
+// of 1 + their index in b.folded.
+func foldBatch(b *rowBatch) {
+	if len(b.faults) > 0 {
+		return
+	}
+	for _, p := range b.out {
+		if p.w != 1 {
+			return
+		}
+	}
+	size := 1024
+	for size < 2*len(b.out) {
+		size *= 2
+	}
+	if len(b.foldAt) < size {
+		b.foldAt = make([]int32, size)
+	}
+	slots := b.foldAt[:size]
+	clear(slots)
+	mask := uint64(size - 1)
+	b.folded = b.folded[:0]
+	for _, p := range b.out {
+		// +0 makes −0 into +0, so that the two hash alike.
+		h := (math.Float64bits(p.tx+0)*0x9e3779b97f4a7c15 ^ math.Float64bits(p.T+0)*0xc2b2ae3d27d4eb4f ^ uint64(p.x)) * 0x165667b19e3779f9
+		for i := h >> 40 & mask; ; i = (i + 1) & mask {
+			k := slots[i]
+			if k == 0 {
+				b.folded = append(b.folded, clv.Pattern{Frequency: int(p.x), Recency: p.tx, T: p.T, Weight: 1})
+				slots[i] = int32(len(b.folded))
+				break
+			}
+			if q := &b.folded[k-1]; q.Frequency == int(p.x) && q.Recency == p.tx && q.T == p.T {
+				q.Weight++
+				break
+			}
+		}
+	}
+	b.isFolded = true
 }
 
 // eachSummary reads the rows of readSummaries, calling f with each one's
@@ -227,13 +296,16 @@ func eachSummary(r io.Reader, withMoney, ids bool, cov []string, f func(s clv.Su
 	if err != nil {
 		return err
 	}
-	rows, err := eachRow(t, sr.parse, func(p *parsedRow, row, line int) error {
-		if err := sr.finish(p, row, line); err != nil {
-			return err
+	rows, err := eachRow(t, batchReader{parse: sr.parse, use: func(b *rowBatch, first int) (int, error) {
+		for k := range b.out {
+			s, w, z, err := sr.finish(b, k, first+k)
+			if err != nil {
+				return k, err
+			}
+			f(s, w, z)
 		}
-		f(p.s, p.w, p.z)
-		return nil
-	})
+		return len(b.out), nil
+	}})
 	if err == nil && rows == 0 {
 		err = errors.New("no data rows")
 	}
@@ -271,101 +343,164 @@ func openSummaries(r io.Reader, withMoney, ids bool, cov []string) (*table, *sum
 	return t, sr, nil
 }
 
-// parsedRow is a summary row parsed: idErr is an error reading its id,
-// err any later one, invalid whether err is the summary's own (from
-// Validate), which without an id column names the row index.
-type parsedRow struct {
-	s          clv.Summary
-	w          float64
-	z          []float64
-	idErr, err error
-	invalid    bool
+// extra reports whether rows have more than numbers to keep: an id, a
+// monetary value or covariates.
+func (sr *summaryReader) extra() bool {
+	return sr.id.present() || sr.withMoney || sr.cov != nil
 }
 
-// parse parses the current row of t, the checks of eachSummary in their
-// order but for those that need the rows before it: the uniqueness of the
-// id, and the row index (see finish).
-func (sr *summaryReader) parse(t *table) (p parsedRow) {
-	s := &p.s
-	if sr.id.present() {
-		if s.ID, p.idErr = t.str(sr.id); p.idErr != nil {
-			return p
+// parsedRow is the numbers of a parsed summary row, 32 bytes: all a fit
+// needs, handed between goroutines by the million. fault is 1 + the index
+// of the row's error in its batch's faults, 0 for none.
+type parsedRow struct {
+	x, fault int32
+	tx, T, w float64
+}
+
+// rowExtra is the rest of a row, kept when the reader has any (extra).
+type rowExtra struct {
+	id    string
+	money decimal.Decimal
+	z     []float64
+}
+
+// rowFault is a row's error: idErr an error reading its id, err any later
+// one, invalid whether err is the summary's own (from Validate), which
+// without an id column names the row index; s is the summary read.
+type rowFault struct {
+	idErr, err error
+	invalid    bool
+	s          clv.Summary
+}
+
+// parse parses the current row of t into b, the checks of eachSummary in
+// their order but for those that need the rows before it: the uniqueness
+// of the id, and the row index (see finish).
+func (sr *summaryReader) parse(t *table, b *rowBatch) {
+	var s clv.Summary
+	var e rowExtra
+	w := 1.0
+	fail := func(f rowFault) {
+		f.s = s
+		b.faults = append(b.faults, f)
+		b.out = append(b.out, parsedRow{fault: int32(len(b.faults))})
+		if sr.extra() {
+			b.extra = append(b.extra, rowExtra{})
 		}
 	}
-	fail := func(err error) parsedRow { p.err = err; return p }
 	var err error
+	if sr.id.present() {
+		if s.ID, err = t.str(sr.id); err != nil {
+			fail(rowFault{idErr: err})
+			return
+		}
+		e.id = s.ID
+	}
 	if s.Frequency, err = t.count(sr.freq); err != nil {
-		return fail(err)
+		fail(rowFault{err: err})
+		return
 	}
 	if s.Recency, err = t.float(sr.rec); err != nil {
-		return fail(err)
+		fail(rowFault{err: err})
+		return
 	}
 	if s.T, err = t.float(sr.T); err != nil {
-		return fail(err)
+		fail(rowFault{err: err})
+		return
 	}
-	p.w = 1.0
 	if sr.weight.present() {
-		if p.w, err = t.float(sr.weight); err != nil {
-			return fail(err)
+		if w, err = t.float(sr.weight); err != nil {
+			fail(rowFault{err: err})
+			return
 		}
 	}
 	if sr.withMoney {
 		m, err := t.number(sr.money)
 		if err != nil {
-			return fail(err)
+			fail(rowFault{err: err})
+			return
 		}
 		if s.MonetaryValue, err = decimal.NewFromString(string(m)); err != nil {
-			return fail(fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, sr.money.name, clip.Value(string(m))))
+			fail(rowFault{err: fmt.Errorf("row %d, column %q: value %q is not a decimal number", t.line, sr.money.name, clip.Value(string(m)))})
+			return
 		}
+		e.money = s.MonetaryValue
 	}
 	if sr.cov != nil {
-		p.z = make([]float64, len(sr.cov))
+		e.z = make([]float64, len(sr.cov))
 		for j, c := range sr.cov {
-			if p.z[j], err = t.real(c); err != nil {
-				return fail(err)
+			if e.z[j], err = t.real(c); err != nil {
+				fail(rowFault{err: err})
+				return
 			}
 		}
 	}
 	if err := s.Validate(); err != nil {
-		p.invalid = true
-		return fail(fmt.Errorf("row %d: %w", t.line, err))
+		fail(rowFault{err: fmt.Errorf("row %d: %w", t.line, err), invalid: true})
+		return
 	}
-	return p
+	b.out = append(b.out, parsedRow{x: int32(s.Frequency), tx: s.Recency, T: s.T, w: w})
+	if sr.extra() {
+		b.extra = append(b.extra, e)
+	}
 }
 
-// finish completes p, row number row (from 0) on line line, in file order:
-// it checks that the id is new, and without an id column gives the
-// summary (or its error) the row index as its id. It returns the row's
-// error.
-func (sr *summaryReader) finish(p *parsedRow, row, line int) error {
-	if p.idErr != nil {
-		return p.idErr
+// finish completes row k of b, number row (from 0) of the table, in file
+// order: it checks that the id is new, and without an id column gives the
+// summary (or its error) the row index as its id when ids. It returns the
+// row's summary, weight and covariates, or its error.
+func (sr *summaryReader) finish(b *rowBatch, k, row int) (s clv.Summary, w float64, z []float64, err error) {
+	line := b.lines[k]
+	p := &b.out[k]
+	if p.fault > 0 {
+		f := &b.faults[p.fault-1]
+		switch {
+		case f.idErr != nil:
+			return s, 0, nil, f.idErr
+		case sr.id.present():
+			if err := sr.seen.check(f.s.ID, line); err != nil {
+				return s, 0, nil, err
+			}
+		case f.invalid:
+			f.s.ID = strconv.Itoa(row)
+			return s, 0, nil, fmt.Errorf("row %d: %w", line, f.s.Validate())
+		}
+		return s, 0, nil, f.err
+	}
+	s = clv.Summary{Frequency: int(p.x), Recency: p.tx, T: p.T}
+	if sr.extra() {
+		e := &b.extra[k]
+		s.ID, s.MonetaryValue, z = e.id, e.money, e.z
 	}
 	if sr.id.present() {
-		if err := sr.seen.check(p.s.ID, line); err != nil {
-			return err
+		if err := sr.seen.check(s.ID, line); err != nil {
+			return s, 0, nil, err
 		}
-	} else if sr.ids || p.invalid {
-		p.s.ID = strconv.Itoa(row)
+	} else if sr.ids {
+		s.ID = strconv.Itoa(row)
 	}
-	if p.invalid && !sr.id.present() {
-		return fmt.Errorf("row %d: %w", line, p.s.Validate())
-	}
-	return p.err
+	return s, p.w, z, nil
 }
 
 // rowBatch is rows of a table: a block of simple lines when it has any,
 // or else rows copied out of the reader's buffer: the fields of row k are
 // buf[ends[j−1]:ends[j]] for j in [rows[k], rows[k+1]).
 type rowBatch struct {
-	block clv.CSVBlock
-	buf   []byte
-	ends  []int
-	rows  []int
-	lines []int // the line of each row (of a block's rows, once parsed)
-	err   error // the reader's error after these rows
-	out   []parsedRow
-	done  chan struct{}
+	block  clv.CSVBlock
+	buf    []byte
+	ends   []int
+	rows   []int
+	lines  []int // the line of each row (of a block's rows, once parsed)
+	err    error // the reader's error after these rows
+	out    []parsedRow
+	extra  []rowExtra // for each row of out, when its reader keeps any
+	faults []rowFault
+	// folded holds out's rows folded into patterns when isFolded (see
+	// foldBatch, whose table foldAt is).
+	folded   []clv.Pattern
+	foldAt   []int32
+	isFolded bool
+	done     chan struct{}
 }
 
 // A batch holds at most batchRows rows and, but for its first row,
@@ -404,17 +539,30 @@ func (b *rowBatch) fill(t *table, limit int) bool {
 	return true
 }
 
+// batchReader is how eachRow reads a table: parse parses one row into its
+// batch, and fold (when not nil) a parsed batch, on the workers; use takes
+// the parsed batches in file order, given the index (from 0) of a batch's
+// first row, and returns the rows of it that it used and its error.
+type batchReader struct {
+	parse func(t *table, b *rowBatch)
+	fold  func(b *rowBatch)
+	use   func(b *rowBatch, first int) (int, error)
+}
+
 // parse parses b's rows with a table of its own that reads them.
-func (b *rowBatch) parse(t *table, parse func(t *table) parsedRow) {
+func (b *rowBatch) parse(t *table, br batchReader) {
+	defer close(b.done)
 	own := &table{header: t.header}
-	b.out = b.out[:0]
+	b.out, b.extra, b.faults, b.isFolded = b.out[:0], b.extra[:0], b.faults[:0], false
+	if br.fold != nil {
+		defer br.fold(b)
+	}
 	if len(b.block.Data) > 0 {
 		for line, rec := range b.block.All() {
 			own.rec, own.line = rec, line
-			b.out = append(b.out, parse(own))
+			br.parse(own, b)
 			b.lines = append(b.lines, line)
 		}
-		close(b.done)
 		return
 	}
 	var rec [][]byte
@@ -429,16 +577,14 @@ func (b *rowBatch) parse(t *table, parse func(t *table) parsedRow) {
 			start = b.ends[j]
 		}
 		own.rec, own.line = rec, line
-		b.out = append(b.out, parse(own))
+		br.parse(own, b)
 	}
-	close(b.done)
 }
 
-// eachRow reads every row of t, parses rows in parallel batches with
-// parse, and calls use with each parsed row, its index (from 0) and its
-// line in file order, stopping at its first error or the reader's. It
+// eachRow reads every row of t in batches, parsed in parallel and used in
+// file order by br, stopping at the first error of use or the reader's. It
 // returns the number of rows used.
-func eachRow(t *table, parse func(t *table) parsedRow, use func(p *parsedRow, row, line int) error) (int, error) {
+func eachRow(t *table, br batchReader) (int, error) {
 	const workers = 2
 	work, ordered, free := make(chan *rowBatch, 2*workers), make(chan *rowBatch, 4*workers), make(chan *rowBatch, 4*workers)
 	for range cap(free) {
@@ -450,7 +596,7 @@ func eachRow(t *table, parse func(t *table) parsedRow, use func(p *parsedRow, ro
 		go func() {
 			defer wg.Done()
 			for b := range work {
-				b.parse(t, parse)
+				b.parse(t, br)
 			}
 		}()
 	}
@@ -466,15 +612,13 @@ func eachRow(t *table, parse func(t *table) parsedRow, use func(p *parsedRow, ro
 		for b := range ordered {
 			<-b.done
 			if first == nil {
-				for k := range b.out {
-					if first = use(&b.out[k], rows, b.lines[k]); first != nil {
-						stop.Store(true)
-						break
-					}
-					rows++
-				}
-				if first == nil && b.err != nil {
+				n, err := br.use(b, rows)
+				rows += n
+				if first = err; first == nil {
 					first = b.err
+				}
+				if first != nil {
+					stop.Store(true)
 				}
 			}
 			free <- b
