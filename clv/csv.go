@@ -577,15 +577,16 @@ func (sc *csvScanner) split(line []byte) bool {
 		return false
 	}
 	var ok bool
-	sc.fields, ok = splitLine(line, sc.comma, sc.fields[:0])
+	sc.fields, ok = splitLine(line, sc.comma, sc.fields[:0], false)
 	return ok
 }
 
 // splitLine appends to fields the fields of line, its terminator (LF or
 // CRLF) included, split on comma, and reports whether it could: false for a
 // line with a quote or another carriage return, which encoding/csv must
-// read. An empty line gives no fields, as encoding/csv skips it.
-func splitLine(line []byte, comma byte, fields [][]byte) ([][]byte, bool) {
+// read. An empty line gives no fields, as encoding/csv skips it. simple
+// says the line is known to have neither (see appendLines).
+func splitLine(line []byte, comma byte, fields [][]byte, simple bool) ([][]byte, bool) {
 	n := len(line)
 	if n > 0 && line[n-1] == '\n' {
 		n--
@@ -596,20 +597,18 @@ func splitLine(line []byte, comma byte, fields [][]byte) ([][]byte, bool) {
 	if n == 0 {
 		return fields, true
 	}
-	start := 0
-	for i, b := range line[:n] {
-		if b > '"' && b != comma {
-			continue // most bytes: '"' and '\r' are below every digit and letter
-		}
-		switch b {
-		case comma:
-			fields = append(fields, line[start:i])
-			start = i + 1
-		case '"', '\r':
-			return fields, false
-		}
+	line = line[:n]
+	if !simple && (bytes.IndexByte(line, '"') >= 0 || bytes.IndexByte(line, '\r') >= 0) {
+		return fields, false
 	}
-	return append(fields, line[start:n]), true
+	for {
+		i := bytes.IndexByte(line, comma)
+		if i < 0 {
+			return append(fields, line), true
+		}
+		fields = append(fields, line[:i])
+		line = line[i+1:]
+	}
 }
 
 // appendLines appends to dst a run of whole lines from the front of the

@@ -21,8 +21,12 @@ type patternData struct {
 // distinct maps each value to its index in the returned table of distinct
 // values (in first-seen order). When limit > 0 and there are more than
 // limit distinct values, it stops and returns nil, nil: a table would not
-// pay.
+// pay. It also returns nil, nil, without building the table, when a sample
+// of the values says they are mostly distinct (see mostlyDistinct).
 func distinct(vals []float64, limit int) ([]int32, []float64) {
+	if limit > 0 && mostlyDistinct(vals, limit) {
+		return nil, nil
+	}
 	idx := make([]int32, len(vals))
 	seen := map[float64]int32{}
 	var table []float64
@@ -45,6 +49,32 @@ func distinct(vals []float64, limit int) ([]int32, []float64) {
 		idx[i] = j
 	}
 	return idx, table
+}
+
+// mostlyDistinct reports whether a sample of vals shows them to have
+// clearly more than limit distinct values. Among m values drawn at random
+// from D equally frequent ones, about m²/(2D) pairs are equal; the sample
+// says "more than limit" only when it has fewer equal pairs than D =
+// 2·limit would give. The draws are at fixed pseudo-random places (evenly
+// spaced ones would see one value of each run of sorted values, and no
+// pairs). It is a guess that saves building a table that would be dropped;
+// a wrong guess costs time, never a different result, as a table only
+// saves recomputing the same numbers.
+func mostlyDistinct(vals []float64, limit int) bool {
+	const m = 1024
+	if len(vals) < 16*m {
+		return false
+	}
+	seen := make(map[float64]int, m)
+	pairs := 0
+	state := uint64(len(vals))
+	for range m {
+		state = state*6364136223846793005 + 1442695040888963407
+		v := vals[(state>>32)*uint64(len(vals))>>32]
+		pairs += seen[v] // v makes a pair with each equal value before it
+		seen[v]++
+	}
+	return float64(pairs) < m*m/(4*float64(limit))
 }
 
 func newPatternData(ps []Pattern) *patternData {

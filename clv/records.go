@@ -93,7 +93,7 @@ func (b *CSVBlock) All() iter.Seq2[int, [][]byte] {
 			if i == 0 {
 				i = len(data)
 			}
-			fields, _ = splitLine(data[:i], b.comma, fields[:0])
+			fields, _ = splitLine(data[:i], b.comma, fields[:0], true)
 			if len(fields) > 0 && !yield(line, fields) {
 				return
 			}
