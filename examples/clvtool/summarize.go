@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"slices"
 	"time"
 
@@ -58,14 +56,7 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
 	}
-	// Every customer's state lives until the end, so each collection
-	// marks nearly all of the heap for little garbage: collecting when the
-	// heap has grown by twice the live data rather than once saves about a
-	// tenth of the time, and memory stays proportional to the customers.
-	// GOGC, when set, wins.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
+	defer collectLess()()
 	f, err := openInput(*in)
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
