@@ -9,7 +9,6 @@ import (
 	"iter"
 	"maps"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -41,11 +40,12 @@ type SummaryOptions struct {
 	// Location is the time zone in which calendar days are read; nil means
 	// UTC.
 	Location *time.Location
-	// Workers bounds the goroutines SummarizeSlice runs on, and those
-	// Summarizer.AddCSV summarises on while the caller's goroutine reads;
-	// zero (or less) means runtime.GOMAXPROCS(0), and 1 keeps AddCSV on
-	// the caller's goroutine. It never changes a summary: Add and Merge
-	// work on their caller's goroutine and ignore it, and summarizers whose
+	// Workers bounds the goroutines SummarizeSlice runs on, those
+	// Summarizer.AddCSV summarises on while the caller's goroutine reads,
+	// and those Summaries lays the table out on; zero (or less) means
+	// runtime.GOMAXPROCS(0), and 1 keeps AddCSV and Summaries on the
+	// caller's goroutine. It never changes a summary: Add and Merge work on
+	// their caller's goroutine and ignore it, and summarizers whose
 	// Workers differ merge.
 	Workers int
 }
@@ -260,10 +260,7 @@ func (s *Summarizer) addCSV(r *CSVReader, firstRows int) error {
 	for k := range parts {
 		parts[k], _ = NewSummarizer(s.opts)
 	}
-	workers := s.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := s.workers()
 	summarise := func(b *rowBatch) {
 		parallel.For(workers, ingestBuckets, func(k int) { b.summarise(k, parts[k]) })
 		b.slow, b.n, b.size = b.slow[:0], 0, 0
@@ -576,7 +573,8 @@ func (s *Summarizer) order() []int32 {
 		copy(b[:], id)
 		keys[i] = key{binary.BigEndian.Uint64(b[:]), int32(i)}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	// IDs are distinct: the order is total, the same on any workers.
+	parallel.SortFunc(keys, s.workers(), func(a, b key) int {
 		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 			return c
 		}
@@ -611,17 +609,34 @@ func (s *Summarizer) Summaries() []Summary {
 	buf := make([]byte, off[len(s.ids)])
 	out := make([]Summary, len(s.ids))
 	spend := make([]exactSum, len(s.ids))
-	for i := range s.customers {
-		j := rank[i]
-		copy(buf[off[j]:], s.ids[i])
-		out[j], spend[j] = s.fullCounts("", &s.customers[i])
-	}
+	// Each customer's summary is its own: both loops run in chunks on the
+	// workers.
+	const chunk = 4096
+	chunks := (len(out) + chunk - 1) / chunk
+	parallel.For(s.workers(), chunks, func(c int) {
+		for i := c * chunk; i < min((c+1)*chunk, len(out)); i++ {
+			j := rank[i]
+			copy(buf[off[j]:], s.ids[i])
+			out[j], spend[j] = s.fullCounts("", &s.customers[i])
+		}
+	})
 	ids := string(buf)
-	for j := range out {
-		out[j].ID = ids[off[j]:off[j+1]]
-		out[j].MonetaryValue = spend[j].mean(out[j].Frequency)
-	}
+	parallel.For(s.workers(), chunks, func(c int) {
+		for j := c * chunk; j < min((c+1)*chunk, len(out)); j++ {
+			out[j].ID = ids[off[j]:off[j+1]]
+			out[j].MonetaryValue = spend[j].mean(out[j].Frequency)
+		}
+	})
 	return out
+}
+
+// workers returns the goroutines the summariser's own work may use: the
+// option, or GOMAXPROCS.
+func (s *Summarizer) workers() int {
+	if s.opts.Workers > 0 {
+		return s.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // Split returns calibration summaries with holdout outcomes, sorted by ID,

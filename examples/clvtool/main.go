@@ -77,7 +77,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -116,7 +115,7 @@ func runWith(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
-	var buf bytes.Buffer
+	var buf chunkBuffer
 	w := bufio.NewWriterSize(&buf, 1<<16)
 	var err error
 	switch args[0] {
@@ -142,6 +141,37 @@ func runWith(args []string, stdout, stderr io.Writer) error {
 	}
 	_, err = buf.WriteTo(stdout)
 	return err
+}
+
+// chunkBuffer holds a command's output until the command succeeds, in
+// chunks of 1 MiB: unlike a bytes.Buffer it never copies what it holds to
+// grow (a summary table runs to tens of megabytes).
+type chunkBuffer struct{ chunks [][]byte }
+
+func (b *chunkBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(b.chunks) == 0 || len(b.chunks[len(b.chunks)-1]) == 1<<20 {
+			b.chunks = append(b.chunks, make([]byte, 0, 1<<20))
+		}
+		last := &b.chunks[len(b.chunks)-1]
+		k := min(len(p), 1<<20-len(*last))
+		*last, p = append(*last, p[:k]...), p[k:]
+	}
+	return n, nil
+}
+
+// WriteTo writes what b holds to w.
+func (b *chunkBuffer) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, c := range b.chunks {
+		k, err := w.Write(c)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // collectLess makes the garbage collector run when the heap has grown by

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -235,4 +237,27 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestChunkBuffer: what goes into a chunkBuffer, in writes of any size,
+// comes out whole and in order.
+func TestChunkBuffer(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var b chunkBuffer
+		var want []byte
+		for _, n := range rapid.SliceOfN(rapid.IntRange(0, 3<<20), 0, 6).Draw(t, "writes") {
+			p := make([]byte, n)
+			for i := range p {
+				p[i] = byte(len(want) + i)
+			}
+			if k, err := b.Write(p); k != n || err != nil {
+				t.Fatalf("Write of %d bytes: %d, %v", n, k, err)
+			}
+			want = append(want, p...)
+		}
+		var got bytes.Buffer
+		if n, err := b.WriteTo(&got); n != int64(len(want)) || err != nil || !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("WriteTo: %d bytes, %v; equal: %v", n, err, bytes.Equal(got.Bytes(), want))
+		}
+	})
 }
