@@ -37,7 +37,9 @@
 // that a distributed engine (Apache Beam, Spark, a database, a queue) can
 // carry it between machines and merge it exactly in any order; see
 // examples/beam. WriteSummariesCSV and WriteSplitSummariesCSV print
-// summaries as the table clvtool summarize writes.
+// summaries as the table clvtool summarize writes. CSVRecords reads any
+// other table with the same conventions as fast; its NextBlock hands out
+// runs of simple lines that worker goroutines split and parse.
 //
 // Compress folds summaries into weighted Patterns (identical frequency,
 // recency and age), on which model fitting runs; their number grows far more

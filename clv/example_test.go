@@ -219,6 +219,37 @@ func ExampleCSVRecords() {
 	// line 3: bob, jr bought again 0 times
 }
 
+// Reading in blocks: NextBlock hands out runs of simple lines, which any
+// goroutine can split (a worker pool parses them in parallel); the
+// quoted record between them is left to Next.
+func ExampleCSVRecords_NextBlock() {
+	in := "id,frequency\nann,2\ncid,1\r\n\"bob, jr\",0\ndee,4\n"
+	r := clv.NewCSVRecords(strings.NewReader(in), ',')
+	if _, err := r.Header("id", "frequency"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var b clv.CSVBlock
+	for {
+		if r.NextBlock(&b, 1<<16); len(b.Data) > 0 {
+			for line, rec := range b.All() {
+				fmt.Printf("block, line %d: %s %s\n", line, rec[0], rec[1])
+			}
+			continue
+		}
+		rec, err := r.Next()
+		if err != nil { // io.EOF at the end
+			break
+		}
+		fmt.Printf("Next,  line %d: %s %s\n", r.Line(), rec[0], rec[1])
+	}
+	// Output:
+	// block, line 2: ann 2
+	// block, line 3: cid 1
+	// Next,  line 4: bob, jr 0
+	// block, line 5: dee 4
+}
+
 // Which customers buy more often? Fit Pareto/NBD with a covariate — here
 // whether the customer came through a partner — and read its effects and
 // standard errors, then score a customer with their own model.
