@@ -613,51 +613,50 @@ func splitLine(line []byte, comma byte, fields [][]byte, simple bool) ([][]byte,
 
 // appendLines appends to dst a run of whole lines from the front of the
 // unread input that split splits — no quote, and no carriage return but in
-// a final CRLF — and moves past them. The run stops before the first other
-// line and after max bytes, but holds at least one line when the first
-// qualifies. It reads from src only while it has no line to give. Nothing
-// appended means that the next record is for next to read: it is not on a
-// simple line, or src is at its end or failed.
-func (sc *csvScanner) appendLines(dst []byte, max int) []byte {
+// a final CRLF — and moves past them. The run holds the first line when it
+// qualifies (however long), then the lines after it that qualify and end
+// within limit bytes of the run's start. It reads from src only while it
+// has no whole line to look at, and looks at no more than the first line
+// when that one does not qualify. Nothing appended means that the next
+// record is for next to read: it is not on a simple line, or src is at its
+// end or failed.
+func (sc *csvScanner) appendLines(dst []byte, limit int) []byte {
 	if sc.comma == 0 {
 		return dst
 	}
-	seen := 0 // bytes of an incomplete line already searched
+	seen, first := 0, 0 // bytes searched for the first line's end; its length
 	for {
 		buf := sc.buf[sc.pos:sc.end]
-		j := 0
-		if seen == 0 {
-			j = bytes.LastIndexByte(buf[:min(len(buf), max)], '\n') + 1
+		if k := bytes.IndexByte(buf[seen:], '\n'); k >= 0 {
+			first = seen + k + 1
+			break
 		}
-		if j == 0 {
-			if k := bytes.IndexByte(buf[seen:], '\n'); k >= 0 {
-				j = seen + k + 1 // one line longer than max
-			}
+		if sc.eof {
+			first = len(buf) // the last line, without a terminator
+			break
 		}
-		if j == 0 && sc.eof {
-			j = len(buf) // the last line, without a terminator
+		if sc.err != nil {
+			return dst
 		}
-		if j == 0 {
-			if sc.eof || sc.err != nil {
-				return dst
-			}
-			seen = len(buf)
-			sc.fill()
-			continue
-		}
-		run := buf[:j]
-		if bad := notSimple(run); bad >= 0 {
-			run = run[:bytes.LastIndexByte(run[:bad], '\n')+1]
-		}
-		lines := bytes.Count(run, []byte{'\n'})
-		if len(run) > 0 && run[len(run)-1] != '\n' {
-			lines++
-		}
-		sc.pos += len(run)
-		sc.line += lines
-		sc.ownLines += lines
-		return append(dst, run...)
+		seen = len(buf)
+		sc.fill()
 	}
+	buf := sc.buf[sc.pos:sc.end]
+	if first == 0 || notSimple(buf[:first]) >= 0 {
+		return dst
+	}
+	run := buf[:max(first, bytes.LastIndexByte(buf[:min(len(buf), max(limit, 0))], '\n')+1)]
+	if bad := notSimple(run[first:]); bad >= 0 {
+		run = run[:first+bytes.LastIndexByte(run[first:first+bad], '\n')+1]
+	}
+	lines := bytes.Count(run, []byte{'\n'})
+	if run[len(run)-1] != '\n' {
+		lines++
+	}
+	sc.pos += len(run)
+	sc.line += lines
+	sc.ownLines += lines
+	return append(dst, run...)
 }
 
 // notSimple returns the index of the first quote, or carriage return not

@@ -77,7 +77,9 @@ func blockAll(in string, comma rune, max int, src func(io.Reader) io.Reader) []s
 				for _, f := range fields {
 					rec = append(rec, string(f))
 				}
-				out = append(out, fmt.Sprintf("line %d: %q", line, rec))
+				if out = append(out, fmt.Sprintf("line %d: %q", line, rec)); len(out) == 1000 {
+					return out // where scanAll stops
+				}
 			}
 			continue
 		}
@@ -110,12 +112,42 @@ func checkScanner(t *testing.T, in string, comma rune) {
 		if got := scanAll(in, comma, false, src); !slices.Equal(got, want) {
 			t.Fatalf("comma %q, input read %s, %q:\ngot  %q\nwant %q", comma, name, in, got, want)
 		}
-		for _, max := range []int{1, 7, 1 << 20} {
+		for _, max := range []int{-1, 0, 1, 7, 1 << 20} {
 			if got := blockAll(in, comma, max, src); !slices.Equal(got, want) {
 				t.Fatalf("blocks of %d bytes, comma %q, input read %s, %q:\ngot  %q\nwant %q", max, comma, name, in, got, want)
 			}
 		}
 	}
+	// An input that fails part way: blocks and Next read it alike (how
+	// both differ from encoding/csv after a read error is the scanner's
+	// own, and not compared here).
+	for _, n := range []int{len(in) / 2, len(in) - 1} {
+		fail := func(r io.Reader) io.Reader { return &failingReader{r: r, n: n} }
+		want := scanAll(in, comma, false, fail)
+		for _, max := range []int{1, 1 << 20} {
+			if got := blockAll(in, comma, max, fail); !slices.Equal(got, want) {
+				t.Fatalf("blocks of %d bytes, comma %q, input failing after %d bytes, %q:\ngot  %q\nwant %q", max, comma, n, in, got, want)
+			}
+		}
+	}
+}
+
+// failingReader gives the first n bytes of r, at most three a read, then
+// fails every read.
+type failingReader struct {
+	r io.Reader
+	n int
+}
+
+var errDiskOnFire = errors.New("disk on fire")
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errDiskOnFire
+	}
+	k, err := f.r.Read(p[:min(len(p), 3, f.n)])
+	f.n -= k
+	return k, err
 }
 
 func TestCSVScannerMatchesEncodingCSV(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // PatternCounter counts customers into weighted patterns as they arrive,
@@ -19,12 +20,13 @@ import (
 type PatternCounter struct {
 	// slots holds, for a used slot, the high 32 bits of the key's hash
 	// and the index+1 of its pattern; 0 marks an empty slot. Its length
-	// is a power of two, more than 4/3 of n: at most three slots in four
+	// is a power of two, at least 4/3 of n: at most three slots in four
 	// are used, and a probe rarely leaves its cache line.
 	slots []uint64
 	// chunks holds the patterns in the order they were first added,
-	// chunkLen to a chunk, the last one partly filled: growing the
-	// counter adds a chunk and never copies the patterns it holds.
+	// chunkLen to a chunk, the last one partly filled: past the first
+	// chunk, which grows as a slice does (a small counter stays small),
+	// growing the counter adds a chunk and never copies the patterns.
 	chunks [][]Pattern
 	n      int // distinct patterns
 }
@@ -68,7 +70,7 @@ func (c *PatternCounter) add(p Pattern) {
 		s := c.slots[i]
 		if s == 0 {
 			if c.n%chunkLen == 0 {
-				c.chunks = append(c.chunks, make([]Pattern, 0, chunkLen))
+				c.chunks = append(c.chunks, make([]Pattern, 0, min(chunkLen, max(16, 4*c.n))))
 			}
 			last := &c.chunks[len(c.chunks)-1]
 			*last = append(*last, p)
@@ -125,6 +127,15 @@ func (c *PatternCounter) Patterns() []Pattern {
 		out = append(out, chunk...)
 	}
 	return out
+}
+
+// patterns is Patterns without a copy when the patterns are in one chunk:
+// for a counter its caller drops.
+func (c *PatternCounter) patterns() []Pattern {
+	if len(c.chunks) == 1 {
+		return slices.Clip(c.chunks[0])
+	}
+	return c.Patterns()
 }
 
 // hashPattern mixes a pattern's key; −0 and +0, which compare equal, hash

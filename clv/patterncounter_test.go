@@ -17,7 +17,7 @@ import (
 // several times.
 func TestPatternCounterIsAMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		pool := rapid.IntRange(1, 5000).Draw(t, "pool")
+		pool := rapid.IntRange(1, 10000).Draw(t, "pool")
 		n := rapid.IntRange(0, 20000).Draw(t, "n")
 		seed := rapid.Uint64().Draw(t, "seed")
 		next := func() uint64 {

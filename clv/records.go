@@ -59,8 +59,8 @@ func (c *CSVRecords) Header(required ...string) (CSVHeader, error) {
 // delimiter into exactly the record Next would read: lines without quotes,
 // and without carriage returns but in a final CRLF, as programs write
 // nearly every line. A reader fills blocks with NextBlock and hands them to
-// other goroutines to split (All) and parse: the reading goroutine does
-// no work per record. The zero value is an empty block.
+// other goroutines to split (All) and parse: the reading goroutine does no
+// work per record. The zero value is an empty block.
 type CSVBlock struct {
 	// Data holds the lines, each with its terminator but perhaps the last
 	// line of the input; empty lines among them are no records, as Next
@@ -73,10 +73,13 @@ type CSVBlock struct {
 }
 
 // NextBlock fills b with the next lines of the input, reusing b.Data's
-// memory: up to max bytes of them (and at least one line), stopping before
-// the first line that is not simple. It reads from the input only while it
-// has no line to give. An empty block means: call Next for the next record,
-// which is quoted or spans lines, or is the input's end or its error.
+// memory: the next line if it is simple, then those after it that are
+// simple and end within max bytes of the first one's start. It reads from
+// the input only while it has no whole line to look at. An empty block
+// means: call Next for the next record — quoted, spanning lines, or with a
+// carriage return of its own — or for the input's end or its error. Then
+// NextBlock may be called again. A max of 0 or less gives one line at a
+// time.
 func (c *CSVRecords) NextBlock(b *CSVBlock, max int) {
 	b.Line, b.comma = c.sc.line+1, c.sc.comma
 	b.Data = c.sc.appendLines(b.Data[:0], max)

@@ -42,9 +42,9 @@ type SummaryOptions struct {
 	Location *time.Location
 	// Workers bounds the goroutines SummarizeSlice runs on, those
 	// Summarizer.AddCSV summarises on while the caller's goroutine reads,
-	// and those Summaries lays the table out on; zero (or less) means
-	// runtime.GOMAXPROCS(0), and 1 keeps AddCSV and Summaries on the
-	// caller's goroutine. It never changes a summary: Add and Merge work on
+	// and those Summaries and Split sort and lay the table out on; zero
+	// (or less) means runtime.GOMAXPROCS(0), and 1 keeps AddCSV, Summaries
+	// and Split on the caller's goroutine. It never changes a summary: Add and Merge work on
 	// their caller's goroutine and ignore it, and summarizers whose
 	// Workers differ merge.
 	Workers int
@@ -592,13 +592,15 @@ func (s *Summarizer) order() []int32 {
 // cover everything up to End; use Split for the calibration view.
 //
 // The summaries' IDs share one string; reading the summaries in order
-// reads memory in order (their IDs and monetary values are laid out in
-// that order), which is what writing a large table out needs.
+// reads memory nearly in order (their IDs in one string, their monetary
+// values in long runs of that order), which is what writing a large table
+// out needs.
 func (s *Summarizer) Summaries() []Summary {
 	// Customers are visited in the order of their state in memory, and
 	// their summaries written where their ID sorts, IDs copied to where
 	// they sort in one buffer. The monetary values, which allocate, are
-	// made in sorted order afterwards.
+	// made afterwards in sorted order, in contiguous chunks of it on the
+	// workers.
 	order := s.order()
 	rank := make([]int32, len(s.ids))
 	off := make([]int, len(s.ids)+1)

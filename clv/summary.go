@@ -125,7 +125,7 @@ func CompressPatterns(patterns []Pattern) []Pattern {
 	for _, p := range patterns {
 		c.add(p)
 	}
-	out := c.Patterns()
+	out := c.patterns()
 	slices.SortFunc(out, comparePatterns)
 	return out
 }

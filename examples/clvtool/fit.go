@@ -35,7 +35,6 @@ func fitCmd(args []string, out *bufio.Writer, stderr io.Writer) error {
 	defer f.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	defer collectLess()()
 	u, err := clv.ParseUnit(*unit)
 	if err != nil {
 		return fmt.Errorf("fit: -unit: %w", err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,6 +100,36 @@ func TestPropReadPatterns(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReadPatternsWeightsInRowOrder: with a weight column, weights are
+// added row by row even where a whole batch weighs 1 — after a fraction, or
+// a weight of 1e16 that 1 + 1 does not move but 2 does.
+func TestReadPatternsWeightsInRowOrder(t *testing.T) {
+	for _, first := range []string{"1.025119022210379", "1e16"} {
+		var b strings.Builder
+		b.WriteString("frequency,recency,T,weight\n1,0.5,3," + first + "\n")
+		for range 500 {
+			b.WriteString("2,0.5,3,1\n")
+		}
+		for range 5000 {
+			b.WriteString("1,0.5,3,1\n")
+		}
+		got, err := readPatterns(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := strconv.ParseFloat(first, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 5000 {
+			w++
+		}
+		if len(got) != 2 || got[0].Weight != w || got[1].Weight != 500 {
+			t.Errorf("first weight %s: patterns %+v, want weights %v and 500", first, got, w)
+		}
+	}
 }
 
 // TestFitStreamedAsBefore: 'clvtool fit' on patterns read as a stream
@@ -219,13 +250,19 @@ func TestPropEachSummaryBatches(t *testing.T) {
 // checkBatches fails t unless eachSummary and eachSummarySerial hand over
 // the same rows of in, up to the same first error.
 func checkBatches(t interface{ Fatalf(string, ...any) }, in string, withMoney bool, cov []string) {
+	for _, ids := range []bool{true, false} {
+		checkBatchesIDs(t, in, withMoney, ids, cov)
+	}
+}
+
+func checkBatchesIDs(t interface{ Fatalf(string, ...any) }, in string, withMoney, ids bool, cov []string) {
 	type got struct {
 		ids []string
 		err string
 	}
 	collect := func(each func(io.Reader, bool, bool, []string, func(clv.Summary, float64, []float64)) error) got {
 		var g got
-		err := each(strings.NewReader(in), withMoney, true, cov, func(s clv.Summary, w float64, z []float64) {
+		err := each(strings.NewReader(in), withMoney, ids, cov, func(s clv.Summary, w float64, z []float64) {
 			g.ids = append(g.ids, fmt.Sprint(s.ID, s.Frequency, s.Recency, s.T, s.MonetaryValue, w, z))
 		})
 		if err != nil {

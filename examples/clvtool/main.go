@@ -96,6 +96,9 @@ commands:
 run 'clvtool COMMAND -h' for the flags of a command`
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "summarize" || os.Args[1] == "fit") {
+		collectLess()
+	}
 	if err := runWith(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "clvtool:", err)
@@ -175,18 +178,18 @@ func (b *chunkBuffer) WriteTo(w io.Writer) (int64, error) {
 }
 
 // collectLess makes the garbage collector run when the heap has grown by
-// twice the live data rather than once, unless GOGC is set, and returns
-// what undoes it. summarize and fit keep most of what they allocate to the
-// end (every customer's state; the patterns and the fit's tables), so each
-// collection marks nearly all of the heap for little garbage: collecting
-// half as often saves about a tenth of the time, and memory stays
-// proportional to the customers or the patterns.
-func collectLess() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
+// twice the live data rather than once, unless GOGC is set. summarize and
+// fit keep most of what they allocate to the end (every customer's state;
+// the patterns and the fit's tables), so each collection marks nearly all
+// of the heap for little garbage: collecting half as often saves about a
+// tenth of the time, and memory stays proportional to the customers or the
+// patterns. main sets it for the process, before those commands, not the
+// commands themselves, so that tests running commands side by side leave
+// the collector alone.
+func collectLess() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
-	old := debug.SetGCPercent(200)
-	return func() { debug.SetGCPercent(old) }
 }
 
 // openInput opens the -in file, or standard input for "-".

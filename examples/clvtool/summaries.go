@@ -225,8 +225,10 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 		}
 		return len(b.out), nil
 	}}
-	if !sr.id.present() {
-		br.fold = foldBatch // rows with ids are checked one by one
+	if !sr.id.present() && !sr.weight.present() {
+		// Rows with ids are checked one by one, and weights other than
+		// 1 must be added one by one (see foldBatch).
+		br.fold = foldBatch
 	}
 	rows, err := eachRow(t, br)
 	if err == nil && rows == 0 {
@@ -235,23 +237,21 @@ func readPatterns(r io.Reader) ([]clv.Pattern, error) {
 	return c.Patterns(), err
 }
 
-// foldBatch folds the rows of b, when all were read and weigh 1, into
-// b.folded: its distinct patterns in the order they first appear, each
-// weighing its rows. Half the rows of a typical table repeat a pattern of
-// their batch, so the ordered counting that follows has half the work.
-// Counts are whole numbers, which add exactly in any grouping: adding the
-// folded patterns gives the bits adding the rows one by one gives. Rows
-// are one pattern when their frequency, recency and T are equal (−0 and +0
-// too), as in clv.PatternCounter; b.foldAt is a small open-addressing table
-// of 1 + their index in b.folded.
+// foldBatch folds the rows of b, a table without a weight column (every
+// row weighs 1), into b.folded when all were read: its distinct patterns in
+// the order they first appear, each weighing its rows. Half the rows of a
+// typical table repeat a pattern of their batch, so the ordered counting
+// that follows has half the work. Every weight the counter then holds is
+// a whole count below 2⁵³, and such counts add exactly in any grouping:
+// adding the folded patterns gives the bits adding the rows one by one
+// gives. (With a weight column, a fraction or a weight of 2⁵³ counted
+// earlier would round differently: 1e16 + 1 + 1 is 1e16, 1e16 + 2 is not.)
+// Rows are one pattern when their frequency, recency and T are equal (−0
+// and +0 too), as in clv.PatternCounter; b.foldAt is a small
+// open-addressing table of 1 + their index in b.folded.
 func foldBatch(b *rowBatch) {
 	if len(b.faults) > 0 {
 		return
-	}
-	for _, p := range b.out {
-		if p.w != 1 {
-			return
-		}
 	}
 	size := 1024
 	for size < 2*len(b.out) {
@@ -482,9 +482,10 @@ func (sr *summaryReader) finish(b *rowBatch, k, row int) (s clv.Summary, w float
 	return s, p.w, z, nil
 }
 
-// rowBatch is rows of a table: a block of simple lines when it has any,
-// or else rows copied out of the reader's buffer: the fields of row k are
-// buf[ends[j−1]:ends[j]] for j in [rows[k], rows[k+1]).
+// rowBatch is rows of a table: rows read by Next, copied out of the
+// reader's buffer (the fields of row k are buf[ends[j−1]:ends[j]] for j in
+// [rows[k], rows[k+1])), then a block of simple lines; either may be
+// empty.
 type rowBatch struct {
 	block  clv.CSVBlock
 	buf    []byte
@@ -503,19 +504,22 @@ type rowBatch struct {
 	done     chan struct{}
 }
 
-// A batch holds at most batchRows rows and, but for its first row,
-// batchBytes bytes of fields: memory stays bounded however wide the rows.
-// The first batches are short, so that an error in the first rows of a
-// slow stream is reported at once.
+// A batch read by Next holds at most batchRows rows and, but for its first
+// row, batchBytes bytes of fields: memory stays bounded however wide the
+// rows. A block of simple lines holds up to 64 bytes a row of the same
+// limit (256 KiB, as many rows as fit). The first batches are short, so
+// that an error in the first rows of a slow stream is reported at once.
 const (
 	batchRows  = 4096
 	batchBytes = 4 << 20
 	firstRows  = 64
 )
 
-// fill reads up to limit rows of t into b, or a block of simple lines of
-// about as many; it returns false at the end of the input or on an error,
-// which it records in b.
+// fill reads the next rows of t into b, up to limit of them: a block of
+// simple lines if the next line is one, or else records read by Next
+// until a simple line comes again, which then end the batch as a block.
+// It returns false at the end of the input or on an error, which it
+// records in b.
 func (b *rowBatch) fill(t *table, limit int) bool {
 	b.buf, b.ends, b.rows, b.lines, b.err = b.buf[:0], b.ends[:0], b.rows[:0], b.lines[:0], nil
 	if t.r.NextBlock(&b.block, 64*limit); len(b.block.Data) > 0 {
@@ -534,6 +538,9 @@ func (b *rowBatch) fill(t *table, limit int) bool {
 			b.ends = append(b.ends, len(b.buf))
 		}
 		b.lines = append(b.lines, t.line)
+		if t.r.NextBlock(&b.block, 64*(limit-len(b.lines))); len(b.block.Data) > 0 {
+			break
+		}
 	}
 	b.rows = append(b.rows, len(b.ends))
 	return true
@@ -557,14 +564,7 @@ func (b *rowBatch) parse(t *table, br batchReader) {
 	if br.fold != nil {
 		defer br.fold(b)
 	}
-	if len(b.block.Data) > 0 {
-		for line, rec := range b.block.All() {
-			own.rec, own.line = rec, line
-			br.parse(own, b)
-			b.lines = append(b.lines, line)
-		}
-		return
-	}
+	// The rows read by Next first, then the block's.
 	var rec [][]byte
 	for k, line := range b.lines {
 		rec = rec[:0]
@@ -578,6 +578,11 @@ func (b *rowBatch) parse(t *table, br batchReader) {
 		}
 		own.rec, own.line = rec, line
 		br.parse(own, b)
+	}
+	for line, rec := range b.block.All() {
+		own.rec, own.line = rec, line
+		br.parse(own, b)
+		b.lines = append(b.lines, line)
 	}
 }
 

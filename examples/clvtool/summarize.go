@@ -56,7 +56,6 @@ func summarize(args []string, out *bufio.Writer, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
 	}
-	defer collectLess()()
 	f, err := openInput(*in)
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
