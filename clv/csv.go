@@ -148,6 +148,9 @@ type txRow struct {
 // next reads the next row that SkipNegative does not drop. Its errors are
 // those of Read.
 func (tr *CSVReader) next() (txRow, error) {
+	if tr == nil || tr.sc == nil {
+		return txRow{}, unmade("CSVReader")
+	}
 	for {
 		if err := tr.sc.next(); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -378,7 +381,12 @@ func parsePlainDecimal(b []byte) (a exactSum, ok bool) {
 }
 
 // Skipped returns the number of rows dropped by SkipNegative so far.
-func (tr *CSVReader) Skipped() int { return tr.skipped }
+func (tr *CSVReader) Skipped() int {
+	if tr == nil {
+		return 0
+	}
+	return tr.skipped
+}
 
 // Transactions returns an iterator over the remaining transactions. It stops
 // at the end of the input or at the first error, which Err then returns, in
@@ -388,7 +396,7 @@ func (tr *CSVReader) Transactions() iter.Seq[Transaction] {
 		for {
 			t, err := tr.Read()
 			if err != nil {
-				if !errors.Is(err, io.EOF) {
+				if !errors.Is(err, io.EOF) && tr != nil {
 					tr.err = err
 				}
 				return
@@ -407,7 +415,7 @@ func (tr *CSVReader) Purchases() iter.Seq[Purchase] {
 		for {
 			p, err := tr.ReadPurchase()
 			if err != nil {
-				if !errors.Is(err, io.EOF) {
+				if !errors.Is(err, io.EOF) && tr != nil {
 					tr.err = err
 				}
 				return
@@ -419,8 +427,14 @@ func (tr *CSVReader) Purchases() iter.Seq[Purchase] {
 	}
 }
 
-// Err returns the first error met by Transactions or Purchases, or nil.
-func (tr *CSVReader) Err() error { return tr.err }
+// Err returns the first error met by Transactions or Purchases, or nil;
+// for a nil reader, the error of using one.
+func (tr *CSVReader) Err() error {
+	if tr == nil {
+		return unmade("CSVReader")
+	}
+	return tr.err
+}
 
 // timeMemo remembers the times parsed from recent time fields, with their
 // calendar day in loc. A log has far fewer distinct dates than rows, and
@@ -490,6 +504,9 @@ type csvScanner struct {
 }
 
 func newCSVScanner(r io.Reader, comma rune) *csvScanner {
+	if r == nil {
+		r = failingSource{fmt.Errorf("%w: a nil io.Reader", ErrInvalidOptions)}
+	}
 	sc := &csvScanner{src: r, buf: make([]byte, 1<<16)}
 	if comma < utf8.RuneSelf && comma != '"' && comma != '\r' && comma != '\n' {
 		sc.comma = byte(comma)
@@ -707,6 +724,19 @@ func (sc *csvScanner) readCSV() error {
 		k += len(f)
 	}
 	return nil
+}
+
+// failingSource is the input of a reader made with a nil io.Reader: its
+// first read fails with err, so that the reader reports it instead of
+// panicking.
+type failingSource struct{ err error }
+
+func (f failingSource) Read([]byte) (int, error) { return 0, f.err }
+
+// unmade is the error of a nil or zero CSVReader or CSVRecords, one not
+// made by its constructor.
+func unmade(what string) error {
+	return fmt.Errorf("%w: a %s not made by New%s", ErrInvalidOptions, what, what)
 }
 
 // lineFeeder hands a csvScanner's input to its encoding/csv reader at most

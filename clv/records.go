@@ -33,6 +33,9 @@ func NewCSVRecords(r io.Reader, comma rune) *CSVRecords {
 // lines of the whole input, or r's error. Empty lines are skipped, as
 // encoding/csv skips them.
 func (c *CSVRecords) Next() ([][]byte, error) {
+	if c == nil || c.sc == nil {
+		return nil, unmade("CSVRecords")
+	}
 	if err := c.sc.next(); err != nil {
 		return nil, err
 	}
@@ -41,7 +44,12 @@ func (c *CSVRecords) Next() ([][]byte, error) {
 
 // Line returns the line (counting from 1) on which the record Next last
 // returned starts.
-func (c *CSVRecords) Line() int { return c.sc.row }
+func (c *CSVRecords) Line() int {
+	if c == nil || c.sc == nil {
+		return 0
+	}
+	return c.sc.row
+}
 
 // Header reads the next record as a header row, as ReadCSVHeader does: every
 // required column must be present, and a byte-order mark and the spaces
@@ -79,8 +87,16 @@ type CSVBlock struct {
 // means: call Next for the next record — quoted, spanning lines, or with a
 // carriage return of its own — or for the input's end or its error. Then
 // NextBlock may be called again. A max of 0 or less gives one line at a
-// time.
+// time. A nil b is left alone; a nil or zero c empties b (its Next says
+// why).
 func (c *CSVRecords) NextBlock(b *CSVBlock, max int) {
+	if b == nil {
+		return
+	}
+	if c == nil || c.sc == nil {
+		*b = CSVBlock{Data: b.Data[:0]}
+		return
+	}
 	b.Line, b.comma = c.sc.line+1, c.sc.comma
 	b.Data = c.sc.appendLines(b.Data[:0], max)
 }
@@ -89,6 +105,9 @@ func (c *CSVRecords) NextBlock(b *CSVBlock, max int) {
 // fields, valid until the next yield.
 func (b *CSVBlock) All() iter.Seq2[int, [][]byte] {
 	return func(yield func(int, [][]byte) bool) {
+		if b == nil {
+			return
+		}
 		var fields [][]byte
 		data, line := b.Data, b.Line
 		for len(data) > 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // recordsOf reads in with CSVRecords (fast) or encoding/csv and
@@ -85,4 +86,66 @@ func FuzzCSVRecords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		checkRecords(t, in, "T")
 	})
+}
+
+// TestCSVNilAndZeroValues: readers made from a nil io.Reader, and nil or
+// zero readers, blocks and summarizer inputs, answer with errors (or
+// nothing), never a panic.
+func TestCSVNilAndZeroValues(t *testing.T) {
+	if _, err := NewCSVRecords(nil, ',').Next(); !errors.Is(err, ErrInvalidOptions) {
+		t.Errorf("records of a nil io.Reader: %v", err)
+	}
+	if _, err := NewCSVReader(nil, CSVOptions{Customer: "id", Time: "t"}); !errors.Is(err, ErrInvalidOptions) {
+		t.Errorf("a CSVReader of a nil io.Reader: %v", err)
+	}
+	for name, r := range map[string]*CSVRecords{"nil": nil, "zero": {}} {
+		if _, err := r.Next(); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s CSVRecords Next: %v", name, err)
+		}
+		if _, err := r.Header("id"); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s CSVRecords Header: %v", name, err)
+		}
+		b := CSVBlock{Data: []byte("stale\n"), Line: 9}
+		if r.NextBlock(&b, 100); len(b.Data) != 0 || b.Line != 0 {
+			t.Errorf("%s CSVRecords NextBlock left %q at line %d", name, b.Data, b.Line)
+		}
+		r.NextBlock(nil, 100)
+		if r.Line() != 0 {
+			t.Errorf("%s CSVRecords Line: %d", name, r.Line())
+		}
+	}
+	var nilBlock *CSVBlock
+	for range nilBlock.All() {
+		t.Error("a nil block yields records")
+	}
+	s, err := NewSummarizer(SummaryOptions{End: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*CSVReader{"nil": nil, "zero": {}} {
+		if _, err := r.Read(); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s CSVReader Read: %v", name, err)
+		}
+		if _, err := r.ReadPurchase(); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s CSVReader ReadPurchase: %v", name, err)
+		}
+		for range r.Transactions() {
+			t.Errorf("%s CSVReader yields transactions", name)
+		}
+		for range r.Purchases() {
+			t.Errorf("%s CSVReader yields purchases", name)
+		}
+		if err := r.Err(); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s CSVReader Err: %v", name, err)
+		}
+		if r.Skipped() != 0 {
+			t.Errorf("%s CSVReader Skipped: %d", name, r.Skipped())
+		}
+		if err := s.AddCSV(r); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("AddCSV of a %s CSVReader: %v", name, err)
+		}
+	}
+	if s.Len() != 0 {
+		t.Errorf("%d customers from nothing", s.Len())
+	}
 }

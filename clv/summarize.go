@@ -243,6 +243,9 @@ func (s *Summarizer) addCSV(r *CSVReader, firstRows int) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
+	if r == nil || r.sc == nil {
+		return unmade("CSVReader")
+	}
 	r.times.setLoc(s.opts.Location)
 	first := &rowBatch{limit: firstRows}
 	err := first.fill(r, s.endCivil)
