@@ -102,11 +102,17 @@ func (c *CSVRecords) NextBlock(b *CSVBlock, max int) {
 }
 
 // All yields the records of b in order: the line each is on, and its
-// fields, valid until the next yield.
+// fields, valid until the next yield. It splits the lines as NextBlock
+// vouched for them, on the input's delimiter, looking for no quotes; a
+// block NextBlock did not fill is split on ','.
 func (b *CSVBlock) All() iter.Seq2[int, [][]byte] {
 	return func(yield func(int, [][]byte) bool) {
 		if b == nil {
 			return
+		}
+		comma := b.comma
+		if comma == 0 {
+			comma = ','
 		}
 		var fields [][]byte
 		data, line := b.Data, b.Line
@@ -115,7 +121,7 @@ func (b *CSVBlock) All() iter.Seq2[int, [][]byte] {
 			if i == 0 {
 				i = len(data)
 			}
-			fields, _ = splitLine(data[:i], b.comma, fields[:0], true)
+			fields, _ = splitLine(data[:i], comma, fields[:0], true)
 			if len(fields) > 0 && !yield(line, fields) {
 				return
 			}

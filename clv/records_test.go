@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,14 @@ func TestCSVNilAndZeroValues(t *testing.T) {
 	var nilBlock *CSVBlock
 	for range nilBlock.All() {
 		t.Error("a nil block yields records")
+	}
+	own := CSVBlock{Data: []byte("a,b\n\nc\r\n"), Line: 7}
+	var got []string
+	for line, rec := range own.All() {
+		got = append(got, fmt.Sprintf("%d %q", line, rec))
+	}
+	if want := []string{`7 ["a" "b"]`, `9 ["c"]`}; !slices.Equal(got, want) {
+		t.Errorf("a block of the caller's own: %q, want %q", got, want)
 	}
 	s, err := NewSummarizer(SummaryOptions{End: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
