@@ -481,12 +481,13 @@ func (m *timeMemo) setLoc(loc *time.Location) {
 
 // csvScanner splits CSV input into records exactly as encoding/csv does with
 // the settings CSVReader uses (strict quotes, no comments, any number of
-// fields), several times faster. A line without a quote, and without a
-// carriage return but in a final CRLF — nearly every line a program writes
-// — is split on the delimiter in place. Any other line starts a record that
-// an encoding/csv reader reads, fed one line at a time so that it never
-// reads past the record. Quoted fields, embedded delimiters and newlines,
-// and every error thus keep encoding/csv's meaning, line numbers and
+// fields), several times faster. A line without a carriage return but in a
+// final CRLF, whose fields are unquoted or quoted whole without a quote
+// inside ("a,b") — nearly every line a program writes, whether it quotes
+// every field or none — is split on the delimiter in place. Any other line
+// starts a record that an encoding/csv reader reads, fed one line at a time
+// so that it never reads past the record. Doubled quotes, fields across
+// lines, and every error thus keep encoding/csv's meaning, line numbers and
 // messages; FuzzCSVScanner compares the two.
 type csvScanner struct {
 	src      io.Reader
@@ -600,9 +601,14 @@ func (sc *csvScanner) split(line []byte) bool {
 
 // splitLine appends to fields the fields of line, its terminator (LF or
 // CRLF) included, split on comma, and reports whether it could: false for a
-// line with a quote or another carriage return, which encoding/csv must
-// read. An empty line gives no fields, as encoding/csv skips it. simple
-// says the line is known to have neither (see appendLines).
+// line encoding/csv must read itself. An empty line gives no fields, as
+// encoding/csv skips it. simple says the line is known to have neither
+// quotes nor carriage returns (see appendLines). Otherwise a field may be
+// quoted as programs that quote every field write it, "…" with neither a
+// quote nor a carriage return inside, and it is then read without its
+// quotes, as encoding/csv reads it; any other quote, and any carriage
+// return but in the terminator, leaves the line to encoding/csv (a doubled
+// quote, a field across lines, a quote where none may be).
 func splitLine(line []byte, comma byte, fields [][]byte, simple bool) ([][]byte, bool) {
 	n := len(line)
 	if n > 0 && line[n-1] == '\n' {
@@ -615,8 +621,13 @@ func splitLine(line []byte, comma byte, fields [][]byte, simple bool) ([][]byte,
 		return fields, true
 	}
 	line = line[:n]
-	if !simple && (bytes.IndexByte(line, '"') >= 0 || bytes.IndexByte(line, '\r') >= 0) {
-		return fields, false
+	if !simple {
+		if bytes.IndexByte(line, '\r') >= 0 {
+			return fields, false
+		}
+		if bytes.IndexByte(line, '"') >= 0 {
+			return splitQuoted(line, comma, fields)
+		}
 	}
 	for {
 		i := bytes.IndexByte(line, comma)
@@ -624,6 +635,42 @@ func splitLine(line []byte, comma byte, fields [][]byte, simple bool) ([][]byte,
 			return append(fields, line), true
 		}
 		fields = append(fields, line[:i])
+		line = line[i+1:]
+	}
+}
+
+// splitQuoted is splitLine for a line, without its terminator or carriage
+// returns, that has quotes.
+func splitQuoted(line []byte, comma byte, fields [][]byte) ([][]byte, bool) {
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			end := bytes.IndexByte(line[1:], '"')
+			if end < 0 {
+				return fields, false // the field goes on past the line
+			}
+			field, rest := line[1:1+end], line[2+end:]
+			if len(rest) > 0 && rest[0] != comma {
+				return fields, false // a doubled quote, or text after the closing one
+			}
+			fields = append(fields, field)
+			if len(rest) == 0 {
+				return fields, true
+			}
+			line = rest[1:]
+			continue
+		}
+		i := bytes.IndexByte(line, comma)
+		field := line
+		if i >= 0 {
+			field = line[:i]
+		}
+		if bytes.IndexByte(field, '"') >= 0 {
+			return fields, false // a quote in an unquoted field: encoding/csv's error
+		}
+		fields = append(fields, field)
+		if i < 0 {
+			return fields, true
+		}
 		line = line[i+1:]
 	}
 }

@@ -157,6 +157,10 @@ func TestCSVScannerMatchesEncodingCSV(t *testing.T) {
 		"\ufeffid,t\n1,2\n", ",,\n", "a,\n", "x\n\"y\n", "a;b,c\n", "a\tb\n", "a§b\n", "\"\"\n", "\"\n\n\"\n",
 		strings.Repeat("x", 70000) + ",y\nz\n", "a,b\r\n\r\nc,\"d\r\ne\"\r\n",
 		"a\n\n\nb\r\n\r\n\r\nc", "\r\na\n", "a,b\nc\r\nd\re\nf\n", "a\nb\"\nc\n", "1,2\n3,4\n\"5\",6\n7,8\n9\r",
+		// Quoted fields as programs that quote everything write them, and
+		// the quotes the fast path must leave to encoding/csv.
+		"\"C1\",\"2023-01-01\",\"2.75\"\r\n\"C2\",\"\",x\n", "\"a,b\",\"\"\n\"\",\n", "\"a\",\n,\"b\"", "\"a\"\"b\",c\n",
+		"\"a\"b,c\n", " \"a\",b\n", "\"a\" ,b\n", "\"a\r\",b\n", "\"a\rb\",c\n", "\"\xff\xfe\",\"é\"\n", "\"a;b\";\"c\"\n", "\"a\tb\"\t\"\"\n",
 	} {
 		for _, comma := range scannerCommas {
 			checkScanner(t, in, comma)
@@ -170,6 +174,7 @@ func FuzzCSVScanner(f *testing.F) {
 	f.Add("id,t,amt\n1,2024-01-01,1.5\r\n\n\"a,\"\"b\"\"\nc\",2,3\n", uint8(0))
 	f.Add("a\"b\n\"x\ny", uint8(1))
 	f.Add("a§\"b§\"\nc\r", uint8(4))
+	f.Add("\"C1\",\"2023-01-01\",\"2.75\"\n\"a,b\",\"\",\n\"x\"\"y\",z\r\n", uint8(0))
 	f.Fuzz(func(t *testing.T, in string, c uint8) {
 		checkScanner(t, in, scannerCommas[int(c)%len(scannerCommas)])
 	})

@@ -10,8 +10,9 @@ import (
 // Reader with FieldsPerRecord −1 (any number of fields), strict quotes and
 // no comments reads them — the same fields, line numbers and errors —
 // several times faster, and without allocating per record: a line without
-// quotes is split in place, and any other record is read by encoding/csv
-// itself. It is what NewCSVReader reads transaction logs with, for programs
+// quotes, or with fields quoted whole ("a,b", as programs that quote every
+// field write them), is split in place, and any other record is read by
+// encoding/csv itself. It is what NewCSVReader reads transaction logs with, for programs
 // that read other tables (summaries, cohorts) as fast.
 //
 // Create one with NewCSVRecords; a CSVRecords is not safe for concurrent
